@@ -1,0 +1,74 @@
+"""The OpenAPI specs the clients were generated from, as data.
+
+The same YAML files drive client-side parameter validation and the mock service's routing and
+request validation, so the three can never disagree. In a wheel they live inside the package
+(``attachkit/specs/``); in a source checkout they are the repository's ``specs/``.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+SERVICES = ("codearts-req", "coc", "worldserver")
+
+
+def specs_dir() -> Path:
+    packaged = Path(__file__).resolve().parent / "specs"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "specs"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError("attachkit's OpenAPI specs are missing from this installation")
+
+
+def spec_path(service: str) -> Path:
+    if service not in SERVICES:
+        raise ValueError(f"unknown service {service!r}; expected one of {', '.join(SERVICES)}")
+    return specs_dir() / f"{service}.yaml"
+
+
+@functools.cache
+def load_spec(service: str) -> dict[str, Any]:
+    """The parsed spec of ``service``. Parsed once per process; treat the result as read-only."""
+    import yaml  # only needed on first use: keeps `import attachkit` and the CLI fast
+
+    with spec_path(service).open(encoding="utf-8") as f:
+        loaded: dict[str, Any] = yaml.safe_load(f)
+    return loaded
+
+
+def resolve_ref(spec: dict[str, Any], node: Any) -> Any:
+    """Follow local ``$ref`` pointers (``#/components/...``) until a non-reference node."""
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        if not ref.startswith("#/"):
+            raise ValueError(f"only local references are supported, got {ref!r}")
+        node = spec
+        for part in ref[2:].split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def operations(service: str) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    """operationId -> (HTTP method in upper case, path template, operation object)."""
+    spec = load_spec(service)
+    found: dict[str, tuple[str, str, dict[str, Any]]] = {}
+    for path, item in spec.get("paths", {}).items():
+        for method, operation in item.items():
+            if method in {"get", "put", "post", "delete", "patch", "head", "options"}:
+                found[operation["operationId"]] = (method.upper(), path, operation)
+    return found
+
+
+def parameters(service: str, operation_id: str) -> list[dict[str, Any]]:
+    """The operation's parameters, path-level ones included, with references resolved."""
+    spec = load_spec(service)
+    method, path, operation = operations(service)[operation_id]
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for raw in spec["paths"][path].get("parameters", []) + operation.get("parameters", []):
+        parameter = resolve_ref(spec, raw)
+        merged[(parameter["in"], parameter["name"])] = parameter
+    return list(merged.values())

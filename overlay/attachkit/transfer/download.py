@@ -1,0 +1,603 @@
+"""Streaming downloads that resume, verify and land atomically.
+
+Bytes go straight from the socket to a hidden temporary file beside the target, are hashed on the
+way, and the file is fsynced and renamed into place only when the byte count matches what the
+server promised. A dropped connection resumes with ``Range``/``If-Range`` inside the retry
+budget; a server that ignores the range or whose file changed makes the download start over.
+Whatever fails, the temporary file is removed and an existing file is never replaced unless
+``overwrite=True``.
+
+Throughput: httpcore reads the socket 64 KiB at a time, and each read costs a trip through h11
+and httpx in Python; for a local or fast link that overhead, not the network, sets the pace
+(measured: 512 MiB took 1.65 s CPU at 64 KiB per read, 0.64 s at 1 MiB). So once a download's
+response has arrived, its connection is told to read 1 MiB at a time, and the body is taken
+with ``iter_raw`` (no decoding, no re-chunking copies) and written as it comes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+import anyio.to_thread
+import attrs
+import httpx
+
+from attachkit.errors import DestinationExistsError, IntegrityError
+
+from .filenames import filename_from_content_disposition, sanitize_filename
+from .http_errors import (
+    ErrorParser,
+    api_error_from,
+    async_read_error_body,
+    huawei_error_parser,
+    read_error_body,
+)
+from .multipart import Progress
+from .retry import RetryPolicy, RetryState
+
+__all__ = [
+    "DOWNLOAD_READ_SIZE",
+    "Destination",
+    "DownloadResult",
+    "async_download",
+    "async_stream",
+    "download",
+    "stream",
+]
+
+DOWNLOAD_READ_SIZE = 1024 * 1024
+Destination = str | os.PathLike[str] | BinaryIO
+_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.I)
+_Verdict = Literal["ok", "retry", "error"]
+
+
+@attrs.frozen
+class DownloadResult:
+    """What a finished download produced."""
+
+    path: Path | None  # None when the destination was a file object
+    size: int
+    sha256: str
+    content_type: str | None = None
+    etag: str | None = None
+
+
+# --- where the bytes go ------------------------------------------------------------------------
+
+
+class _FileSink:
+    """A hidden temporary file beside the target, renamed into place on success."""
+
+    def __init__(self, dest: str | os.PathLike[str], overwrite: bool, fallback: str, fsync: bool):
+        self.overwrite = overwrite
+        self.fsync = fsync
+        self.fallback = sanitize_filename(fallback, "download")
+        path = Path(dest)
+        wants_dir = str(dest).endswith(("/", os.sep))
+        if wants_dir and not path.exists():
+            path.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            self.directory = path
+            self.target: Path | None = None
+        else:
+            if not path.parent.is_dir():
+                raise FileNotFoundError(f"directory {path.parent} does not exist")
+            self._check_free(path)
+            self.directory = path.parent
+            self.target = path
+        self.temp: Path | None = None
+        self._file: BinaryIO | None = None
+
+    def _check_free(self, path: Path) -> None:
+        if not self.overwrite and os.path.lexists(path):
+            raise DestinationExistsError(f"{path} exists; pass overwrite=True to replace it")
+
+    def open(self, response: httpx.Response) -> None:
+        if self._file is not None:
+            return
+        if self.target is None:
+            proposed = filename_from_content_disposition(
+                response.headers.get("content-disposition")
+            )
+            self.target = self.directory / sanitize_filename(proposed, self.fallback)
+            self._check_free(self.target)
+        # Same directory, so the final rename never crosses a filesystem; hidden and random,
+        # so it neither shows up as a real file nor collides with a parallel download.
+        stem = self.target.name[:64]
+        self.temp = self.directory / f".{stem}.{secrets.token_hex(6)}.part"
+        self._file = open(self.temp, "xb", buffering=0)  # noqa: SIM115 - closed in commit/discard
+
+    def write(self, chunk: bytes) -> None:
+        assert self._file is not None
+        written = self._file.write(chunk)
+        if written is not None and written != len(chunk):
+            view = memoryview(chunk)[written:]
+            while view:
+                view = view[self._file.write(view) or 0 :]
+
+    def restart(self) -> bool:
+        assert self._file is not None
+        self._file.seek(0)
+        self._file.truncate()
+        return True
+
+    def commit(self) -> Path:
+        assert self._file is not None and self.temp is not None and self.target is not None
+        if self.fsync:
+            os.fsync(self._file.fileno())
+        self._file.close()
+        if self.overwrite:
+            os.replace(self.temp, self.target)
+        else:
+            try:
+                # link() fails if the target appeared meanwhile, where rename() would replace it.
+                os.link(self.temp, self.target)
+            except FileExistsError:
+                raise DestinationExistsError(
+                    f"{self.target} appeared during the download; pass overwrite=True to replace it"
+                ) from None
+            except OSError:
+                # No hard links here (some network or FAT filesystems): check, then rename.
+                self._check_free(self.target)
+                os.rename(self.temp, self.target)
+            else:
+                os.unlink(self.temp)
+        self.temp = None
+        if self.fsync:
+            _fsync_directory(self.directory)
+        return self.target
+
+    def discard(self) -> None:
+        if self._file is not None and not self._file.closed:
+            self._file.close()
+        if self.temp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.temp)
+            self.temp = None
+
+
+class _FileObjectSink:
+    """The caller's binary file object; restartable only if it can seek back."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        try:
+            self.start: int | None = file.tell() if file.seekable() else None
+        except (AttributeError, OSError, ValueError):
+            self.start = None
+
+    def open(self, response: httpx.Response) -> None:
+        pass
+
+    def write(self, chunk: bytes) -> None:
+        self.file.write(chunk)
+
+    def restart(self) -> bool:
+        if self.start is None:
+            return False
+        self.file.seek(self.start)
+        self.file.truncate()
+        return True
+
+    def commit(self) -> None:
+        self.file.flush()
+
+    def discard(self) -> None:
+        pass
+
+
+_Sink = _FileSink | _FileObjectSink
+
+
+def _make_sink(dest: Destination, overwrite: bool, fallback: str, fsync: bool) -> _Sink:
+    if hasattr(dest, "write"):
+        return _FileObjectSink(dest)  # type: ignore[arg-type]
+    return _FileSink(dest, overwrite, fallback, fsync)  # type: ignore[arg-type]
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the rename itself durable; not possible on every platform, so best effort.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# --- the protocol logic, shared by the sync and async drivers ---------------------------------
+
+
+class _Transfer:
+    """Offsets, validators, hashing and progress of one download across its attempts."""
+
+    def __init__(self, sink: _Sink | None, want_hash: bool, progress: Progress | None) -> None:
+        self.sink = sink
+        self.want_hash = want_hash
+        self.progress = progress
+        self.offset = 0  # bytes handed on (written or yielded) so far
+        self.skip = 0  # bytes of the current body to drop (a re-sent prefix we already have)
+        self.total: int | None = None
+        self.validator: str | None = None
+        self.etag: str | None = None
+        self.content_type: str | None = None
+        self.decoded = False
+        self.hasher = hashlib.sha256()
+
+    def request_headers(self) -> dict[str, str]:
+        # Raw bytes only: a compressed body would defeat Range, the size check and the hash.
+        headers = {"Accept-Encoding": "identity"}
+        if self.offset > 0 and not self.decoded:
+            headers["Range"] = f"bytes={self.offset}-"
+            if self.validator is not None:
+                headers["If-Range"] = self.validator
+        return headers
+
+    def _start_over(self) -> None:
+        """Forget what was received: the next bytes come from offset 0 again."""
+        if self.offset == 0:
+            return
+        if self.sink is None or not self.sink.restart():
+            raise IntegrityError(
+                "the download broke off and the server cannot resume it (the file changed, or "
+                "it ignores Range), and the bytes already handed on cannot be taken back"
+            )
+        self.offset = 0
+        self.skip = 0
+        self.hasher = hashlib.sha256()
+        self._report()
+
+    def begin(self, response: httpx.Response) -> _Verdict:
+        """Judge a response: use its body ("ok"), try again ("retry"), or report it ("error")."""
+        status = response.status_code
+        headers = response.headers
+        etag = headers.get("etag")
+        if status == 200:
+            if self.offset > 0:
+                same_file = etag is not None and not etag.startswith("W/") and etag == self.etag
+                if same_file and (self.sink is None or not self._restartable()):
+                    self.skip = self.offset  # identical content re-sent: drop what we have
+                else:
+                    self._start_over()
+            self._learn(response)
+            length = headers.get("content-length")
+            self.total = int(length) if length and length.isdigit() and not self.decoded else None
+        elif status == 206:
+            match = _CONTENT_RANGE.match(headers.get("content-range", ""))
+            if match is None or int(match.group(1)) != self.offset:
+                self._start_over()
+                return "retry"
+            complete = None if match.group(3) == "*" else int(match.group(3))
+            changed = (etag is not None and self.etag is not None and etag != self.etag) or (
+                complete is not None and self.total is not None and complete != self.total
+            )
+            if changed:
+                self._start_over()
+                return "retry"
+            if self.offset == 0:
+                self._learn(response)
+            if complete is not None:
+                self.total = complete
+        elif status == 416 and self.offset > 0:
+            self._start_over()
+            return "retry"
+        else:
+            return "error"
+        if self.sink is not None:
+            self.sink.open(response)
+        self._report()
+        return "ok"
+
+    def _restartable(self) -> bool:
+        return isinstance(self.sink, _FileSink) or (
+            isinstance(self.sink, _FileObjectSink) and self.sink.start is not None
+        )
+
+    def _learn(self, response: httpx.Response) -> None:
+        headers = response.headers
+        encoding = headers.get("content-encoding", "identity").strip().lower()
+        self.decoded = encoding not in ("", "identity")
+        self.content_type = headers.get("content-type")
+        self.etag = headers.get("etag")
+        if self.etag is not None and not self.etag.startswith("W/"):
+            self.validator = self.etag  # If-Range needs a strong validator
+        else:
+            self.validator = headers.get("last-modified")
+
+    def take(self, chunk: bytes) -> bytes:
+        """Account for one chunk of body; returns the part to hand on (maybe empty)."""
+        if self.skip:
+            if len(chunk) <= self.skip:
+                self.skip -= len(chunk)
+                return b""
+            chunk = chunk[self.skip :]
+            self.skip = 0
+        self.offset += len(chunk)
+        if self.want_hash:
+            self.hasher.update(chunk)  # releases the GIL for large buffers
+        if self.progress is not None:
+            self.progress(self.offset, self.total)
+        return chunk
+
+    def finish(self) -> None:
+        if self.skip or (self.total is not None and self.offset != self.total):
+            raise IntegrityError(
+                f"received {self.offset} bytes but the server announced {self.total}"
+            )
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            self.progress(self.offset, self.total)
+
+    def result(self, path: Path | None) -> DownloadResult:
+        return DownloadResult(
+            path=path,
+            size=self.offset,
+            sha256=self.hasher.hexdigest(),
+            content_type=self.content_type,
+            etag=self.etag,
+        )
+
+
+def _attempt(request: httpx.Request, extra: dict[str, str]) -> httpx.Request:
+    headers = request.headers.copy()
+    headers.update(extra)
+    return httpx.Request(
+        request.method, request.url, headers=headers, extensions=request.extensions
+    )
+
+
+def _tune_read_size(response: httpx.Response) -> None:
+    """Make the connection under ``response`` read the socket 1 MiB at a time.
+
+    httpcore offers no public knob, so this finds the HTTP/1.1 connection through the stream
+    wrappers (httpx ``BoundSyncStream`` → ``ResponseStream`` → httpcore ``PoolByteStream`` →
+    ``HTTP11ConnectionByteStream``) and sets its ``READ_NUM_BYTES`` on that one instance only,
+    so other httpx users in the process are unaffected. Any other layout (a mock transport,
+    HTTP/2, a future httpcore) is left alone: the download still works, only slower.
+    """
+    node: object = response.stream
+    for _ in range(8):
+        if isinstance(getattr(node, "READ_NUM_BYTES", None), int):
+            node.READ_NUM_BYTES = DOWNLOAD_READ_SIZE  # type: ignore[attr-defined]
+            return
+        nxt = None
+        for name in ("_stream", "_httpcore_stream", "_connection"):
+            nxt = getattr(node, name, None)
+            if nxt is not None:
+                break
+        if nxt is None:
+            return
+        node = nxt
+
+
+# --- sync driver -------------------------------------------------------------------------------
+
+
+def _chunks(
+    client: httpx.Client,
+    request: httpx.Request,
+    state: _Transfer,
+    retry: RetryState,
+    parser: ErrorParser,
+    service: str | None,
+) -> Iterator[bytes]:
+    while True:
+        try:
+            response = client.send(_attempt(request, state.request_headers()), stream=True)
+        except httpx.TransportError as exc:
+            retry.policy.sleep(retry.after_exception(exc))
+            continue
+        try:
+            verdict = state.begin(response)
+            if verdict == "error":
+                wait = retry.after_status(response)
+                if wait is None:
+                    body = read_error_body(response)
+                    raise api_error_from(
+                        response.status_code,
+                        response.headers,
+                        body,
+                        parser,
+                        service=service,
+                        operation=retry.operation,
+                    )
+            elif verdict == "retry":
+                wait = retry.give_up()
+            else:
+                _tune_read_size(response)
+                started = state.offset
+                body = response.iter_bytes() if state.decoded else response.iter_raw()
+                try:
+                    for raw in body:
+                        data = state.take(raw)
+                        if data:
+                            yield data
+                except httpx.TransportError as exc:
+                    if state.offset > started:
+                        retry.made_progress()
+                    wait = retry.after_exception(exc)
+                else:
+                    state.finish()
+                    return
+        finally:
+            response.close()
+        retry.policy.sleep(wait)
+
+
+def download(
+    client: httpx.Client,
+    request: httpx.Request,
+    dest: Destination,
+    *,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+    policy: RetryPolicy | None = None,
+    error_parser: ErrorParser = huawei_error_parser,
+    service: str | None = None,
+    operation: str | None = None,
+    fallback_filename: str = "download",
+    fsync: bool = True,
+) -> DownloadResult:
+    """Download ``request`` (a GET built by ``client.build_request``) into ``dest``.
+
+    ``dest`` is a file path, a directory (existing, or a path ending in a separator: the name
+    comes from ``Content-Disposition``, sanitised, else ``fallback_filename``) or a binary file
+    object. Raises ``DestinationExistsError``, ``APIError`` subclasses (parsed by
+    ``error_parser``), ``TransportError``/``TimeoutError`` after the retry budget, or
+    ``IntegrityError`` on a size mismatch; no partial file is left behind.
+    """
+    sink = _make_sink(dest, overwrite, fallback_filename, fsync)
+    state = _Transfer(sink, want_hash=True, progress=progress)
+    retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
+    try:
+        for chunk in _chunks(client, request, state, retry, error_parser, service):
+            sink.write(chunk)
+        path = sink.commit()
+    except BaseException:
+        sink.discard()
+        raise
+    return state.result(path)
+
+
+def stream(
+    client: httpx.Client,
+    request: httpx.Request,
+    *,
+    progress: Progress | None = None,
+    policy: RetryPolicy | None = None,
+    error_parser: ErrorParser = huawei_error_parser,
+    service: str | None = None,
+    operation: str | None = None,
+) -> Iterator[bytes]:
+    """The body of ``request`` as chunks of bytes, resumed across dropped connections.
+
+    Bytes already yielded cannot be taken back, so a resume that finds the file changed raises
+    ``IntegrityError``. Close the iterator (``contextlib.closing``) if you stop early.
+    """
+    state = _Transfer(None, want_hash=False, progress=progress)
+    retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
+    yield from _chunks(client, request, state, retry, error_parser, service)
+
+
+# --- async driver ------------------------------------------------------------------------------
+
+
+async def _achunks(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    state: _Transfer,
+    retry: RetryState,
+    parser: ErrorParser,
+    service: str | None,
+) -> AsyncIterator[bytes]:
+    while True:
+        try:
+            response = await client.send(_attempt(request, state.request_headers()), stream=True)
+        except httpx.TransportError as exc:
+            await retry.policy.async_sleep(retry.after_exception(exc))
+            continue
+        try:
+            verdict = state.begin(response)
+            if verdict == "error":
+                wait = retry.after_status(response)
+                if wait is None:
+                    body = await async_read_error_body(response)
+                    raise api_error_from(
+                        response.status_code,
+                        response.headers,
+                        body,
+                        parser,
+                        service=service,
+                        operation=retry.operation,
+                    )
+            elif verdict == "retry":
+                wait = retry.give_up()
+            else:
+                _tune_read_size(response)
+                started = state.offset
+                body = response.aiter_bytes() if state.decoded else response.aiter_raw()
+                try:
+                    async for raw in body:
+                        data = state.take(raw)
+                        if data:
+                            yield data
+                except httpx.TransportError as exc:
+                    if state.offset > started:
+                        retry.made_progress()
+                    wait = retry.after_exception(exc)
+                else:
+                    state.finish()
+                    return
+        finally:
+            await response.aclose()
+        await retry.policy.async_sleep(wait)
+
+
+async def async_download(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    dest: Destination,
+    *,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+    policy: RetryPolicy | None = None,
+    error_parser: ErrorParser = huawei_error_parser,
+    service: str | None = None,
+    operation: str | None = None,
+    fallback_filename: str = "download",
+    fsync: bool = True,
+) -> DownloadResult:
+    """Async twin of :func:`download`.
+
+    Chunks are written from the event loop (a page-cache write of ≤1 MiB takes well under a
+    millisecond, less than a thread hop would add per chunk); the final fsync, which can take
+    seconds, runs in a worker thread.
+    """
+    sink = _make_sink(dest, overwrite, fallback_filename, fsync)
+    state = _Transfer(sink, want_hash=True, progress=progress)
+    retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
+    try:
+        chunks = _achunks(client, request, state, retry, error_parser, service)
+        try:
+            async for chunk in chunks:
+                sink.write(chunk)
+        finally:
+            await chunks.aclose()
+        path = await anyio.to_thread.run_sync(sink.commit)
+    except BaseException:
+        sink.discard()
+        raise
+    return state.result(path)
+
+
+async def async_stream(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    *,
+    progress: Progress | None = None,
+    policy: RetryPolicy | None = None,
+    error_parser: ErrorParser = huawei_error_parser,
+    service: str | None = None,
+    operation: str | None = None,
+) -> AsyncIterator[bytes]:
+    """Async twin of :func:`stream`; ``aclose()`` it if you stop early."""
+    state = _Transfer(None, want_hash=False, progress=progress)
+    retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
+    chunks = _achunks(client, request, state, retry, error_parser, service)
+    try:
+        async for chunk in chunks:
+            yield chunk
+    finally:
+        await chunks.aclose()

@@ -1,0 +1,269 @@
+"""A streaming ``multipart/form-data`` body holding one file field.
+
+httpx's own ``files=`` support cannot say how long the body is up front and the generated clients
+use a fixed boundary, so a file that contains that boundary breaks the upload. This body picks a
+random boundary, computes ``Content-Length`` exactly (preamble + file size + epilogue) and reads
+the file in large chunks while httpx sends it, so memory stays flat whatever the file size.
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import os
+import re
+import secrets
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import anyio.to_thread
+
+from attachkit.errors import IntegrityError
+
+__all__ = ["DEFAULT_UPLOAD_CHUNK", "MultipartFile", "Progress", "UploadSource"]
+
+DEFAULT_UPLOAD_CHUNK = 1024 * 1024
+Progress = Callable[[int, int | None], None]
+"""``(bytes_done, bytes_total)``; ``bytes_total`` is ``None`` when the size is unknown."""
+
+UploadSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
+
+# RFC 7230 token: what a form field name may be without quoting trouble.
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_CONTENT_TYPE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+
+def quote_filename(name: str) -> str:
+    """``name`` made safe for ``filename="…"`` the way browsers (and requests) do it.
+
+    RFC 7578 §4.2 forbids ``filename*`` in form data and points at the HTML5 rules instead:
+    ``"`` becomes ``%22``, every control character (CR and LF included, so no header can be
+    injected) becomes ``%XX``, ``\\`` is escaped, and non-ASCII text is sent as raw UTF-8.
+    """
+    out = []
+    for ch in name:
+        code = ord(ch)
+        if ch == '"':
+            out.append("%22")
+        elif ch == "\\":
+            out.append("\\\\")
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"%{code:02X}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class MultipartFile:
+    """One file as a ``multipart/form-data`` body, produced chunk by chunk.
+
+    ``source`` is a path, a binary file object (read from its current position) or bytes.
+    Use it as ``client.build_request("POST", url, content=body.stream(),
+    headers=body.headers)`` with ``httpx.Client``, or ``content=body.async_stream()`` with
+    ``httpx.AsyncClient``. Each iteration of those streams starts again from the first byte when
+    ``replayable`` is true (a path, a seekable file or bytes), so a retry resends the same body.
+    """
+
+    def __init__(
+        self,
+        field_name: str,
+        source: UploadSource,
+        *,
+        filename: str | None = None,
+        content_type: str | None = None,
+        size: int | None = None,
+        progress: Progress | None = None,
+        chunk_size: int = DEFAULT_UPLOAD_CHUNK,
+    ) -> None:
+        if not _TOKEN.match(field_name):
+            raise ValueError(f"multipart field name {field_name!r} is not an HTTP token")
+        if chunk_size <= 0:
+            raise ValueError("chunk_size must be positive")
+        self.field_name = field_name
+        self.chunk_size = chunk_size
+        self.progress = progress
+        self._path: Path | None = None
+        self._data: bytes | None = None
+        self._file: BinaryIO | None = None
+        self._start = 0
+        self._iterations = 0
+
+        if isinstance(source, bytes | bytearray | memoryview):
+            self._data = bytes(source)
+            file_size = len(self._data)
+            self.replayable = True
+            default_name = "upload"
+        elif isinstance(source, str | os.PathLike):
+            self._path = Path(source)
+            file_size = self._path.stat().st_size  # FileNotFoundError early, before any request
+            if not self._path.is_file():
+                raise IsADirectoryError(f"{self._path} is not a regular file")
+            self.replayable = True
+            default_name = self._path.name
+        elif hasattr(source, "read"):
+            self._file = source
+            self.replayable = _seekable(source)
+            if self.replayable:
+                self._start = source.tell()
+                file_size = source.seek(0, io.SEEK_END) - self._start
+                source.seek(self._start)
+            elif size is None:
+                raise ValueError("a non-seekable file object needs size= for Content-Length")
+            else:
+                file_size = size
+            name_attr = getattr(source, "name", None)
+            default_name = os.path.basename(name_attr) if isinstance(name_attr, str) else "upload"
+        else:
+            raise TypeError(f"cannot upload from {type(source).__name__}")
+        if size is not None and size != file_size:
+            raise ValueError(f"size={size} but the source holds {file_size} bytes")
+
+        self.size = file_size
+        self.filename = filename if filename is not None else (default_name or "upload")
+        guessed = mimetypes.guess_type(self.filename, strict=False)[0]
+        part_type = content_type or guessed or "application/octet-stream"
+        if not _CONTENT_TYPE.match(part_type):
+            raise ValueError(f"content type {part_type!r} is not a plain type/subtype")
+        self.part_content_type = part_type
+        self.boundary = secrets.token_hex(16)
+        self._preamble = (
+            f"--{self.boundary}\r\n"
+            f'Content-Disposition: form-data; name="{field_name}"; '
+            f'filename="{quote_filename(self.filename)}"\r\n'
+            f"Content-Type: {part_type}\r\n\r\n"
+        ).encode()
+        self._epilogue = f"\r\n--{self.boundary}--\r\n".encode()
+        self.content_length = len(self._preamble) + self.size + len(self._epilogue)
+
+    @property
+    def content_type(self) -> str:
+        return f"multipart/form-data; boundary={self.boundary}"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The request headers this body needs; an explicit length keeps httpx from chunking."""
+        return {"Content-Type": self.content_type, "Content-Length": str(self.content_length)}
+
+    def stream(self) -> _SyncStream:
+        """A re-iterable sync byte stream for ``httpx.Client`` (``content=``)."""
+        return _SyncStream(self)
+
+    def async_stream(self) -> _AsyncStream:
+        """A re-iterable async byte stream for ``httpx.AsyncClient`` (``content=``)."""
+        return _AsyncStream(self)
+
+    # The pure part shared by both drivers: where to start, what a chunk means, when it is done.
+
+    def _begin(self) -> None:
+        if self._iterations and not self.replayable:
+            raise RuntimeError(
+                "this upload body came from a non-seekable stream; it cannot be sent twice"
+            )
+        self._iterations += 1
+        if self._file is not None and self.replayable:
+            self._file.seek(self._start)
+        if self.progress is not None:
+            self.progress(0, self.size)
+
+    def _account(self, done: int, chunk: bytes) -> int:
+        done += len(chunk)
+        if done > self.size:
+            raise IntegrityError(f"{self.filename}: the file grew while it was being uploaded")
+        if self.progress is not None:
+            self.progress(done, self.size)
+        return done
+
+    def _check_end(self, done: int) -> None:
+        if done != self.size:
+            raise IntegrityError(
+                f"{self.filename}: expected {self.size} bytes but the source ended at {done}"
+            )
+
+    def _want(self, done: int) -> int:
+        # Never read past the size promised in Content-Length.
+        return min(self.chunk_size, self.size - done)
+
+    def _iter_sync(self) -> Iterator[bytes]:
+        self._begin()
+        yield self._preamble
+        done = 0
+        if self._data is not None:
+            while done < self.size:
+                chunk = self._data[done : done + self._want(done)]
+                done = self._account(done, chunk)
+                yield chunk
+        else:
+            with _open_source(self) as reader:
+                while done < self.size:
+                    chunk = reader.read(self._want(done))
+                    if not chunk:
+                        break
+                    done = self._account(done, chunk)
+                    yield chunk
+        self._check_end(done)
+        yield self._epilogue
+
+    async def _iter_async(self) -> AsyncIterator[bytes]:
+        self._begin()
+        yield self._preamble
+        done = 0
+        if self._data is not None:
+            while done < self.size:
+                chunk = self._data[done : done + self._want(done)]
+                done = self._account(done, chunk)
+                yield chunk
+        else:
+            with _open_source(self) as reader:
+                while done < self.size:
+                    # A disk read can block for milliseconds (or far longer on a network
+                    # filesystem); one thread hop per MiB costs ~50 µs and keeps the loop free.
+                    chunk = await anyio.to_thread.run_sync(reader.read, self._want(done))
+                    if not chunk:
+                        break
+                    done = self._account(done, chunk)
+                    yield chunk
+        self._check_end(done)
+        yield self._epilogue
+
+
+class _SyncStream:
+    def __init__(self, body: MultipartFile) -> None:
+        self._body = body
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._body._iter_sync()
+
+
+class _AsyncStream:
+    def __init__(self, body: MultipartFile) -> None:
+        self._body = body
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._body._iter_async()
+
+
+class _open_source:  # noqa: N801 - used like open()
+    """The file to read from: opened here for a path (closed after), borrowed otherwise."""
+
+    def __init__(self, body: MultipartFile) -> None:
+        self._body = body
+        self._owned: BinaryIO | None = None
+
+    def __enter__(self) -> BinaryIO:
+        if self._body._path is not None:
+            self._owned = open(self._body._path, "rb", buffering=0)  # noqa: SIM115
+            return self._owned
+        assert self._body._file is not None
+        return self._body._file
+
+    def __exit__(self, *exc: object) -> None:
+        if self._owned is not None:
+            self._owned.close()
+
+
+def _seekable(file: BinaryIO) -> bool:
+    try:
+        return bool(file.seekable())
+    except (AttributeError, OSError, ValueError):
+        return False

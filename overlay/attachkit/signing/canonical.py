@@ -47,6 +47,7 @@ __all__ = [
     "format_sdk_date",
     "parse_sdk_date",
     "payload_hash",
+    "wire_text",
 ]
 
 ALGORITHM = "SDK-HMAC-SHA256"
@@ -124,6 +125,20 @@ def canonical_query(raw_query: str) -> str:
     decoded = [(unquote_to_bytes(name), unquote_to_bytes(value)) for name, _, value in pairs_text]
     decoded.sort()
     return _encode_pairs(decoded)
+
+
+def wire_text(raw: bytes) -> str:
+    """A raw path or query received as bytes, as the ASCII text the functions here expect.
+
+    HTTP clients percent-encode non-ASCII bytes, but a server may still receive some raw;
+    encoding them here means the same thing and keeps both spellings on one canonical form.
+    """
+    if raw.isascii():
+        return raw.decode("ascii")
+    return quote_from_bytes(raw, safe=_ASCII_PRINTABLE)
+
+
+_ASCII_PRINTABLE = "".join(chr(code) for code in range(0x21, 0x7F))
 
 
 def _name_and_value(parts: tuple[str, str, str]) -> tuple[str, str]:

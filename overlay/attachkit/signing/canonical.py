@@ -110,10 +110,11 @@ def canonical_uri(raw_path: str) -> str:
 def canonical_query(raw_query: str) -> str:
     """The CanonicalQueryString of a query string as sent on the wire (without the ``?``).
 
-    Each ``name=value`` is percent-decoded, re-encoded per RFC 3986 (space becomes ``%20``; a
-    ``+`` is a literal plus, as RFC 3986 query strings have no form-encoding), and the pairs are
-    sorted by decoded name then decoded value, as the official SDK sorts them. A piece without
-    ``=`` is a name with an empty value. Canonicalising a canonical string returns it unchanged.
+    Each ``name=value`` is percent-decoded, re-encoded per RFC 3986 (space becomes ``%20``),
+    and the pairs are sorted by decoded name then decoded value, as the official SDK sorts
+    them. A ``+`` decodes to a space, as every server framework reads it and as httpx writes a
+    space in ``params=``; a literal plus travels as ``%2B``. A piece without ``=`` is a name
+    with an empty value. Canonicalising a canonical string returns it unchanged.
     """
     if not raw_query:
         return ""
@@ -122,7 +123,10 @@ def canonical_query(raw_query: str) -> str:
     if _PLAIN_QUERY.fullmatch(raw_query) and not any("=" in value for _, _, value in pairs_text):
         pairs_text.sort(key=_name_and_value)
         return "&".join([f"{name}={value}" for name, _, value in pairs_text])
-    decoded = [(unquote_to_bytes(name), unquote_to_bytes(value)) for name, _, value in pairs_text]
+    decoded = [
+        (unquote_to_bytes(name.replace("+", " ")), unquote_to_bytes(value.replace("+", " ")))
+        for name, _, value in pairs_text
+    ]
     decoded.sort()
     return _encode_pairs(decoded)
 

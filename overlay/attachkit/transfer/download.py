@@ -382,6 +382,21 @@ def _tune_read_size(response: httpx.Response) -> None:
         node = nxt
 
 
+def _body(response: httpx.Response, decoded: bool) -> Iterator[bytes]:
+    if response.is_stream_consumed:  # a transport that answered from memory (MockTransport)
+        return iter((response.content,))
+    return response.iter_bytes() if decoded else response.iter_raw()
+
+
+async def _abody(response: httpx.Response, decoded: bool) -> AsyncIterator[bytes]:
+    if response.is_stream_consumed:
+        yield response.content
+        return
+    body = response.aiter_bytes() if decoded else response.aiter_raw()
+    async for chunk in body:
+        yield chunk
+
+
 # --- sync driver -------------------------------------------------------------------------------
 
 
@@ -418,7 +433,7 @@ def _chunks(
             else:
                 _tune_read_size(response)
                 started = state.offset
-                body = response.iter_bytes() if state.decoded else response.iter_raw()
+                body = _body(response, state.decoded)
                 try:
                     for raw in body:
                         data = state.take(raw)
@@ -527,7 +542,7 @@ async def _achunks(
             else:
                 _tune_read_size(response)
                 started = state.offset
-                body = response.aiter_bytes() if state.decoded else response.aiter_raw()
+                body = _abody(response, state.decoded)
                 try:
                     async for raw in body:
                         data = state.take(raw)

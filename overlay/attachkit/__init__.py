@@ -11,7 +11,27 @@ __version__ = "0.1.0"
 _LAZY = {
     "Credentials": "attachkit.credentials",
     "AkSkAuth": "attachkit.signing.signer",
+    "WorldServerSession": "attachkit.worldserver_session",
+    "AsyncWorldServerSession": "attachkit.worldserver_session",
+    "CodeArtsReq": "attachkit.clients",
+    "AsyncCodeArtsReq": "attachkit.clients",
+    "Coc": "attachkit.clients",
+    "AsyncCoc": "attachkit.clients",
+    "WorldServer": "attachkit.clients",
+    "AsyncWorldServer": "attachkit.clients",
+    "DownloadResult": "attachkit.transfer",
+    "RetryPolicy": "attachkit.transfer",
+    **{
+        name: "attachkit.errors"
+        for name in (
+            "AttachkitError", "ConfigurationError", "CredentialsNotFoundError", "ValidationError",
+            "TransportError", "TimeoutError", "IntegrityError", "DestinationExistsError",
+            "APIError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
+            "NotFoundError", "ConflictError", "RateLimitedError", "ServerError",
+        )
+    },  # fmt: skip
 }
+__all__ = ["__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> object:

@@ -1,0 +1,187 @@
+"""RWS WorldServer: files saved as attribute values, behind a session token.
+
+The session (``attachkit.worldserver_session``) logs in on the first call, sends the token as
+the ``token`` header and logs in again once when a call is refused with 401.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from attachkit.clients._base import (
+    EMPTY_FILE,
+    AsyncClient,
+    Client,
+    Operation,
+    Timeout,
+    given,
+    upload_body,
+)
+from attachkit.transfer import Progress, RetryPolicy, text_error_parser
+from attachkit.transfer.download import Destination
+from attachkit.transfer.multipart import UploadSource
+from attachkit.validation import validate_parameters
+from attachkit.worldserver_session import AsyncWorldServerSession, WorldServerSession
+from worldserver_client.api.attachments import get_attribute_files, upload_attribute_file
+from worldserver_client.models import GetAttributeFilesResourceType, UploadAttributeFileBody
+
+UPLOAD = Operation("worldserver", "uploadAttributeFile", upload_attribute_file, text_error_parser)
+GET_FILES = Operation("worldserver", "getAttributeFiles", get_attribute_files, text_error_parser)
+# WorldServer documents no size limit for attribute files; this only keeps the check uniform.
+_NO_LIMIT = 2**63
+
+
+class _WorldServerOperations:
+    """``upload``/``download``/``stream``, shared by ``WorldServer`` and ``AsyncWorldServer``."""
+
+    _call: Any
+    _download: Any
+    _stream: Any
+
+    def upload(
+        self,
+        attribute_definition_id: int,
+        source: UploadSource,
+        *,
+        filename: str | None = None,
+        progress: Progress | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> Any:
+        """Upload ``source`` as a value of the attribute; returns ``AttributeFile``.
+
+        Its ``internal_name`` is the ``filename`` that ``download`` takes.
+        """
+        validate_parameters(
+            "worldserver", UPLOAD.operation_id, {"attributeDefinitionId": attribute_definition_id}
+        )
+        body = upload_body("file", source, filename, progress, max_bytes=_NO_LIMIT)
+        kwargs = upload_attribute_file._get_kwargs(
+            int(attribute_definition_id), body=UploadAttributeFileBody(file=EMPTY_FILE)
+        )
+        kwargs.pop("files")
+        return self._call(UPLOAD, kwargs, body=body, max_retries=max_retries, timeout=timeout)
+
+    def _download_kwargs(
+        self,
+        filename: str,
+        resource_type: str | None,
+        resource_id: int | None,
+        attribute_name: str | None,
+        download_token: str | None,
+    ) -> Any:
+        filters = given(
+            resourceType=resource_type,
+            resourceId=resource_id,
+            attributeName=attribute_name,
+            downloadToken=download_token,
+        )
+        validate_parameters(
+            "worldserver", GET_FILES.operation_id, {"filename": filename, **filters}
+        )
+        return get_attribute_files._get_kwargs(
+            filename=filename,
+            **given(
+                resource_type=GetAttributeFilesResourceType(resource_type)
+                if resource_type
+                else None,
+                resource_id=int(resource_id) if resource_id is not None else None,
+                attribute_name=attribute_name,
+                download_token=download_token,
+            ),
+        )
+
+    def download(
+        self,
+        filename: str,
+        dest: Destination,
+        *,
+        resource_type: str | None = None,
+        resource_id: int | None = None,
+        attribute_name: str | None = None,
+        download_token: str | None = None,
+        overwrite: bool = False,
+        progress: Progress | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> Any:
+        """Stream the file whose ``internalName`` is ``filename`` into ``dest``."""
+        kwargs = self._download_kwargs(
+            filename, resource_type, resource_id, attribute_name, download_token
+        )
+        return self._download(
+            GET_FILES, kwargs, dest, overwrite=overwrite, progress=progress,
+            max_retries=max_retries, timeout=timeout,
+        )  # fmt: skip
+
+    def stream(
+        self,
+        filename: str,
+        *,
+        resource_type: str | None = None,
+        resource_id: int | None = None,
+        attribute_name: str | None = None,
+        download_token: str | None = None,
+        progress: Progress | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> Any:
+        """The file's bytes as an iterator of chunks (an async iterator on async clients)."""
+        kwargs = self._download_kwargs(
+            filename, resource_type, resource_id, attribute_name, download_token
+        )
+        return self._stream(
+            GET_FILES, kwargs, progress=progress, max_retries=max_retries, timeout=timeout
+        )
+
+
+class WorldServer(_WorldServerOperations, Client):
+    """WorldServer attribute files. Sync; a context manager. Logs in on first use."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        username: str,
+        password: str,
+        *,
+        timeout: Timeout = None,
+        max_retries: int = 3,
+        retry_policy: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.session = WorldServerSession(username, password, endpoint=endpoint)
+        super().__init__(
+            endpoint,
+            self.session,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            transport=transport,
+        )
+
+
+class AsyncWorldServer(_WorldServerOperations, AsyncClient):
+    """The async twin of ``WorldServer``: the same methods, awaited."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        username: str,
+        password: str,
+        *,
+        timeout: Timeout = None,
+        max_retries: int = 3,
+        retry_policy: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.session = AsyncWorldServerSession(username, password, endpoint=endpoint)
+        super().__init__(
+            endpoint,
+            self.session,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            transport=transport,
+        )

@@ -1,0 +1,7 @@
+"""``python -m attachkit``: the same as the ``attachkit`` command."""
+
+import sys
+
+from attachkit.cli import main
+
+sys.exit(main())

@@ -1,0 +1,128 @@
+"""Subcommands per service and operation, mirroring the facades' methods.
+
+Each leaf parser sets ``handler`` to the name of the function in ``attachkit.cli.run`` that
+carries it out; nothing heavier than argparse is imported here.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+SK_ON_COMMAND_LINE_WARNING = (
+    "warning: an SK on the command line is visible to other users in the process list and "
+    "stays in shell history; prefer HUAWEICLOUD_SDK_SK or the profile file"
+)
+
+
+def _huawei_connection(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--endpoint", help="base URL, e.g. http://127.0.0.1:8080 for the mock")
+    where.add_argument("--region", help="Huawei Cloud region, e.g. cn-north-4")
+    creds = parser.add_argument_group(
+        "credentials",
+        "default: HUAWEICLOUD_SDK_AK/SK (or CLOUD_SDK_AK/SK), then ~/.huaweicloud/credentials",
+    )
+    creds.add_argument("--ak", help="access key id")
+    creds.add_argument("--sk", help="secret access key (discouraged: use the environment)")
+    creds.add_argument("--security-token", help="token of temporary credentials")
+    creds.add_argument("--project-id-header", dest="header_project_id", help="X-Project-Id")
+    creds.add_argument("--domain-id", help="X-Domain-Id")
+
+
+def _transfer_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-retries", type=int, default=None, help="retries after failures")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds per network wait")
+
+
+def _download_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o", "--output", required=True, help="file path, or a directory to keep the server's name"
+    )
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    _transfer_options(parser)
+
+
+def _upload_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="the file to upload")
+    parser.add_argument("--filename", help="name to store it under (default: the file's name)")
+    _transfer_options(parser)
+
+
+def _leaf(
+    group: argparse._SubParsersAction[argparse.ArgumentParser], name: str, handler: str, help: str
+) -> argparse.ArgumentParser:
+    parser = group.add_parser(name, help=help, description=help)
+    parser.set_defaults(handler=f"attachkit.cli.run:{handler}")
+    return parser
+
+
+def add_service_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    req = commands.add_parser("codearts-req", help="CodeArts Req work-item attachments")
+    _huawei_connection(req)
+    kinds = req.add_subparsers(dest="project_kind", metavar="KIND", required=True)
+
+    scrum = kinds.add_parser("scrum", help="Scrum projects").add_subparsers(
+        dest="operation", metavar="OPERATION", required=True
+    )
+    for name, handler, help_text in (
+        ("upload", "scrum_upload", "upload a file to a work item"),
+        ("download", "scrum_download", "download an attachment"),
+        ("delete", "scrum_delete", "delete an attachment from a work item"),
+    ):
+        parser = _leaf(scrum, name, handler, help_text)
+        parser.add_argument("--project-id", required=True)
+        parser.add_argument("--issue-id", required=True)
+        if name == "upload":
+            _upload_options(parser)
+        else:
+            parser.add_argument("--attachment-id", required=True)
+            if name == "download":
+                _download_options(parser)
+            else:
+                _transfer_options(parser)
+
+    ipd = kinds.add_parser("ipd", help="IPD projects").add_subparsers(
+        dest="operation", metavar="OPERATION", required=True
+    )
+    parser = _leaf(ipd, "upload", "ipd_upload", "upload a file and associate it with a work item")
+    parser.add_argument("--project-id", required=True)
+    parser.add_argument("--issue-id", required=True)
+    _upload_options(parser)
+    parser = _leaf(ipd, "list", "ipd_list", "list a work item's attachments")
+    parser.add_argument("--project-id", required=True)
+    parser.add_argument("--issue-id", required=True)
+    parser.add_argument("--source-project-id")
+    _transfer_options(parser)
+    parser = _leaf(ipd, "download", "ipd_download", "download an attachment by id")
+    parser.add_argument("--project-id", required=True)
+    parser.add_argument("--attachment-id", required=True)
+    _download_options(parser)
+
+    coc = commands.add_parser("coc", help="COC incident attachments")
+    _huawei_connection(coc)
+    coc_ops = coc.add_subparsers(dest="operation", metavar="OPERATION", required=True)
+    parser = _leaf(coc_ops, "upload", "coc_upload", "upload an incident attachment")
+    _upload_options(parser)
+    parser = _leaf(coc_ops, "download", "coc_download", "download an attachment by doc id")
+    parser.add_argument("--doc-id", required=True)
+    _download_options(parser)
+
+    ws = commands.add_parser("worldserver", help="WorldServer files saved as attribute values")
+    ws.add_argument("--endpoint", required=True, help="e.g. https://ws.example.com:8443")
+    ws.add_argument("--username", required=True)
+    ws.add_argument(
+        "--password-env",
+        default="ATTACHKIT_WS_PASSWORD",
+        help="environment variable holding the password (default ATTACHKIT_WS_PASSWORD)",
+    )
+    ws_ops = ws.add_subparsers(dest="operation", metavar="OPERATION", required=True)
+    parser = _leaf(ws_ops, "upload", "ws_upload", "upload a file as an attribute value")
+    parser.add_argument("--attribute-definition-id", type=int, required=True)
+    _upload_options(parser)
+    parser = _leaf(ws_ops, "download", "ws_download", "get a file saved as an attribute value")
+    parser.add_argument("--filename", required=True, help="the file's internalName")
+    parser.add_argument("--resource-type", choices=["TASK", "PROJECT", "PROJECT_GROUP"])
+    parser.add_argument("--resource-id", type=int)
+    parser.add_argument("--attribute-name")
+    parser.add_argument("--download-token")
+    _download_options(parser)

@@ -497,3 +497,17 @@ def test_temp_file_is_hidden_beside_the_target(server, tmp_path):
         download(client, _get(url), tmp_path / "out.bin", progress=look)
     [names] = seen
     assert len(names) == 1 and names[0].startswith(".out.bin.") and names[0].endswith(".part")
+
+
+def test_async_connection_and_event_loop_transport_read_1_mib(server):
+    url, _ = server
+
+    async def main() -> tuple[int, int]:
+        async with httpx.AsyncClient() as client, client.stream("GET", url) as response:
+            _tune_read_size(response)
+            conn = response.stream._stream._httpcore_stream._stream._connection  # type: ignore[attr-defined]
+            transport = conn._network_stream._stream._transport
+            await response.aread()
+            return conn.READ_NUM_BYTES, transport.max_size
+
+    assert asyncio.run(main()) == (1024 * 1024, 1024 * 1024)

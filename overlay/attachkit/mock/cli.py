@@ -1,0 +1,150 @@
+"""``attachkit mock serve``: run the mock service in the foreground with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, TextIO
+
+from attachkit.mock.config import (
+    DEV_AK,
+    DEV_SK,
+    DEV_WS_PASSWORD,
+    DEV_WS_USER,
+    ENV_CONFIG,
+    ENV_CREDENTIALS,
+    ENV_WS_USERS,
+    MockConfig,
+)
+
+__all__ = ["add_mock_parser", "build_parser", "serve", "main"]
+
+
+def add_mock_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``mock`` (with its ``serve`` sub-command) to an argparse sub-parser collection."""
+    mock = subparsers.add_parser(
+        "mock",
+        help="run the local mock of CodeArts Req, COC and WorldServer",
+        description="A local mock of CodeArts Req, COC and WorldServer for tests.",
+    )
+    commands = mock.add_subparsers(dest="mock_command", metavar="COMMAND")
+    commands.required = True
+    run = commands.add_parser(
+        "serve",
+        help="serve the three APIs (and /_mock/) until interrupted",
+        description=(
+            "Serve CodeArts Req, COC and WorldServer from their OpenAPI specs. Accounts come "
+            f"from --credential/--ws-user, ${ENV_CREDENTIALS} (AK:SK[:TOKEN],...), "
+            f"${ENV_WS_USERS} (NAME:PASSWORD,...) and a config file (--config or "
+            f"${ENV_CONFIG}); with none given, the development account AK {DEV_AK} / SK "
+            f"{DEV_SK} and WorldServer user {DEV_WS_USER} / {DEV_WS_PASSWORD}."
+        ),
+    )
+    run.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    run.add_argument("--port", type=int, default=8080, help="port to listen on, 0 for any (8080)")
+    run.add_argument(
+        "--data-dir",
+        help="directory for attachments and metadata, kept across restarts "
+        "(default: a temporary directory removed at exit)",
+    )
+    run.add_argument(
+        "--credential",
+        action="append",
+        default=[],
+        metavar="AK:SK[:TOKEN]",
+        help="an accepted AK/SK; with :TOKEN a temporary key that needs X-Security-Token "
+        "(repeatable)",
+    )
+    run.add_argument(
+        "--ws-user",
+        action="append",
+        default=[],
+        metavar="NAME:PASSWORD",
+        help="an accepted WorldServer user (repeatable)",
+    )
+    run.add_argument("--config", help="TOML or JSON config file (accounts, limits, time-outs)")
+    run.add_argument("--lockout-failures", type=int, help="failures in a row that lock an AK (5)")
+    run.add_argument("--lockout-seconds", type=float, help="how long an AK stays locked (300)")
+    run.add_argument(
+        "--ws-token-ttl", type=float, help="WorldServer session idle time-out in seconds (1800)"
+    )
+    run.add_argument("--log-level", default="info", help="uvicorn log level (info)")
+    run.set_defaults(func=serve)
+    return mock
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="attachkit")
+    add_mock_parser(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> MockConfig:
+    overrides: dict[str, Any] = {}
+    if args.lockout_failures is not None:
+        overrides["lockout_failures"] = args.lockout_failures
+    if args.lockout_seconds is not None:
+        overrides["lockout_seconds"] = args.lockout_seconds
+    if args.ws_token_ttl is not None:
+        overrides["ws_token_ttl_seconds"] = args.ws_token_ttl
+    return MockConfig.load(
+        config_file=args.config,
+        credentials=args.credential,
+        ws_users=args.ws_user,
+        data_dir=args.data_dir,
+        **overrides,
+    )
+
+
+def banner(config: MockConfig, url: str, data_dir: str, temporary: bool) -> str:
+    lines = [f"attachkit mock service on {url}"]
+    lines.append(f"  data directory: {data_dir}{' (temporary)' if temporary else ''}")
+    lines.append("  AK/SK accounts (CodeArts Req, COC):")
+    for account in config.accounts.values():
+        # Only the public development secret is shown; a user's own secrets never are.
+        sk = account.sk if (account.ak, account.sk) == (DEV_AK, DEV_SK) else "***"
+        kind = " (temporary: needs X-Security-Token)" if account.security_token else ""
+        lines.append(f"    AK {account.ak}  SK {sk}{kind}")
+    lines.append("  WorldServer users:")
+    for name, password in config.ws_users.items():
+        shown = password if (name, password) == (DEV_WS_USER, DEV_WS_PASSWORD) else "***"
+        lines.append(f"    {name} / {shown}")
+    lines.append(f"  control API: {url}/_mock/ (health, reset, faults, attachments)")
+    return "\n".join(lines)
+
+
+def serve(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Run until interrupted; returns the exit status."""
+    import uvicorn
+
+    from attachkit.mock.app import MockApp
+    from attachkit.mock.server import bind_socket, uvicorn_config
+
+    out = out or sys.stdout
+    try:
+        config = config_from_args(args)
+    except (ValueError, OSError) as exc:
+        print(f"attachkit mock: {exc}", file=sys.stderr)
+        return 2
+    app = MockApp(config)
+    try:
+        sock = bind_socket(args.host, args.port)
+    except OSError as exc:
+        app.close()
+        print(f"attachkit mock: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{host}:{sock.getsockname()[1]}"
+    print(banner(config, url, str(app.storage.root), config.data_dir is None), file=out, flush=True)
+    try:
+        uvicorn.Server(uvicorn_config(app, args.log_level)).run(sockets=[sock])
+    finally:
+        sock.close()
+        app.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result

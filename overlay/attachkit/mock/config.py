@@ -1,0 +1,209 @@
+"""What a mock service instance is configured with: accounts, limits, time-outs, storage.
+
+Accounts come from (later wins for the same name) the development defaults, a config file
+(TOML or JSON), the environment and command-line flags. The development account is used only
+when nothing else names an account of that kind, so a user who configures their own AK does
+not silently keep accepting the public development key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "DEV_AK",
+    "DEV_SK",
+    "DEV_WS_USER",
+    "DEV_WS_PASSWORD",
+    "ENV_CREDENTIALS",
+    "ENV_WS_USERS",
+    "ENV_CONFIG",
+    "MiB",
+    "AkSkAccount",
+    "Limits",
+    "MockConfig",
+    "parse_credential",
+    "parse_ws_user",
+]
+
+# The documented development account: public by design, printed at start-up, never valid
+# anywhere but a mock service.
+DEV_AK = "ATTACHKITDEVAK00000000"
+DEV_SK = "attachkit-dev-secret"
+DEV_WS_USER = "admin"
+DEV_WS_PASSWORD = "attachkit"
+
+ENV_CREDENTIALS = "ATTACHKIT_MOCK_CREDENTIALS"  # "AK:SK,AK2:SK2:TOKEN"
+ENV_WS_USERS = "ATTACHKIT_MOCK_WS_USERS"  # "user:pw,user2:pw2"
+ENV_CONFIG = "ATTACHKIT_MOCK_CONFIG"  # path of a TOML or JSON config file
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class AkSkAccount:
+    """An AK the mock accepts; a ``security_token`` makes it temporary (token required)."""
+
+    ak: str
+    sk: str
+    security_token: str | None = None
+
+    def __repr__(self) -> str:
+        token = "'***'" if self.security_token else "None"
+        return f"AkSkAccount(ak={self.ak!r}, sk='***', security_token={token})"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Upload limits the real services document; smaller values make limit tests cheap."""
+
+    scrum_max_bytes: int = 50 * MiB
+    ipd_max_bytes: int = 200 * MiB
+    coc_max_bytes: int = 10 * MiB
+    coc_extensions: tuple[str, ...] = (".jpg", ".png", ".docx", ".txt", ".pdf")
+    # WorldServer documents no limit; this only keeps a runaway client from filling the disk.
+    worldserver_max_bytes: int = 4 * 1024 * MiB
+    # APIG refuses a body whose hash is signed (not UNSIGNED-PAYLOAD) beyond 12 MB.
+    signed_body_max_bytes: int = 12 * MiB
+
+
+@dataclass(slots=True)
+class MockConfig:
+    """Everything a mock service instance needs; ``MockConfig()`` is the development setup."""
+
+    accounts: dict[str, AkSkAccount] = field(default_factory=dict)
+    ws_users: dict[str, str] = field(default_factory=dict)
+    data_dir: Path | None = None
+    limits: Limits = field(default_factory=Limits)
+    max_clock_skew_seconds: float = 15 * 60
+    lockout_failures: int = 5
+    lockout_seconds: float = 5 * 60
+    ws_token_ttl_seconds: float = 30 * 60
+    download_chunk_bytes: int = MiB
+    # WorldServer attribute definitions: id -> attribute name. None means every id exists and
+    # is named "attachment" (the mock cannot know a real server's definitions); a mapping
+    # makes every other id answer 404 "Resource ATTRIBUTE_DEFINITION (id) not found".
+    ws_attribute_definitions: dict[int, str] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.accounts:
+            self.accounts = {DEV_AK: AkSkAccount(DEV_AK, DEV_SK)}
+        if not self.ws_users:
+            self.ws_users = {DEV_WS_USER: DEV_WS_PASSWORD}
+        if self.data_dir is not None:
+            self.data_dir = Path(self.data_dir)
+
+    def __repr__(self) -> str:
+        return (
+            f"MockConfig(accounts={sorted(self.accounts)!r}, ws_users={sorted(self.ws_users)!r}, "
+            f"data_dir={self.data_dir!r}, limits={self.limits!r})"
+        )
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        config_file: str | Path | None = None,
+        credentials: Iterable[str] = (),
+        ws_users: Iterable[str] = (),
+        data_dir: str | Path | None = None,
+        environ: Mapping[str, str] | None = None,
+        **overrides: Any,
+    ) -> MockConfig:
+        """Merge config file, environment and explicit ``AK:SK[:TOKEN]`` / ``NAME:PW`` values."""
+        env = os.environ if environ is None else environ
+        accounts: dict[str, AkSkAccount] = {}
+        users: dict[str, str] = {}
+        settings: dict[str, Any] = {}
+        limits: dict[str, Any] = {}
+
+        path = config_file or env.get(ENV_CONFIG)
+        if path:
+            loaded = _read_config_file(Path(path))
+            for entry in loaded.pop("credentials", []):
+                account = (
+                    parse_credential(entry)
+                    if isinstance(entry, str)
+                    else AkSkAccount(entry["ak"], entry["sk"], entry.get("security_token"))
+                )
+                accounts[account.ak] = account
+            for entry in loaded.pop("ws_users", []):
+                name, password = (
+                    parse_ws_user(entry)
+                    if isinstance(entry, str)
+                    else (entry["username"], entry["password"])
+                )
+                users[name] = password
+            limits.update(loaded.pop("limits", {}))
+            settings.update(loaded)
+
+        for text in _split_list(env.get(ENV_CREDENTIALS, "")):
+            account = parse_credential(text)
+            accounts[account.ak] = account
+        for text in _split_list(env.get(ENV_WS_USERS, "")):
+            name, password = parse_ws_user(text)
+            users[name] = password
+        for text in credentials:
+            account = parse_credential(text)
+            accounts[account.ak] = account
+        for text in ws_users:
+            name, password = parse_ws_user(text)
+            users[name] = password
+
+        if "coc_extensions" in limits:
+            limits["coc_extensions"] = tuple(str(e).lower() for e in limits["coc_extensions"])
+        settings.update(overrides)
+        if data_dir is not None:
+            settings["data_dir"] = data_dir
+        if "data_dir" in settings and settings["data_dir"] is not None:
+            settings["data_dir"] = Path(settings["data_dir"])
+        known = set(cls.__dataclass_fields__) - {"accounts", "ws_users", "limits"}
+        unknown = set(settings) - known
+        if unknown:
+            raise ValueError(f"unknown mock settings: {', '.join(sorted(unknown))}")
+        base_limits = settings.pop("limits", None) or Limits()
+        return cls(
+            accounts=accounts,
+            ws_users=users,
+            limits=replace(base_limits, **limits),
+            **settings,
+        )
+
+
+def parse_credential(text: str) -> AkSkAccount:
+    """``AK:SK`` or ``AK:SK:SECURITY_TOKEN`` (a temporary key)."""
+    ak, sep, rest = text.strip().partition(":")
+    sk, _, token = rest.partition(":")
+    if not sep or not ak or not sk:
+        # The value is not echoed: it holds a secret.
+        raise ValueError("a credential must look like AK:SK or AK:SK:SECURITY_TOKEN")
+    return AkSkAccount(ak, sk, token or None)
+
+
+def parse_ws_user(text: str) -> tuple[str, str]:
+    """``NAME:PASSWORD`` (the password may itself contain ``:``)."""
+    name, sep, password = text.strip().partition(":")
+    if not sep or not name:
+        raise ValueError("a WorldServer user must look like NAME:PASSWORD")
+    return name, password
+
+
+def _split_list(text: str) -> list[str]:
+    return [piece for piece in (p.strip() for p in text.split(",")) if piece]
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    raw = path.read_bytes()
+    if path.suffix.lower() == ".json":
+        loaded = json.loads(raw)
+    else:
+        loaded = tomllib.loads(raw.decode("utf-8"))
+    if not isinstance(loaded, dict):
+        raise ValueError(f"{path}: the mock config must be a table/object")
+    return loaded

@@ -1,0 +1,210 @@
+"""An incremental ``multipart/form-data`` parser (RFC 7578) that never holds a whole part.
+
+The mock must accept uploads of hundreds of megabytes with flat memory, so the body is fed in
+as it arrives and the file part's bytes go straight to their sink; only a delimiter's length of
+bytes is ever held back (a delimiter may straddle two chunks).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+__all__ = [
+    "MultipartError",
+    "PartStart",
+    "PartData",
+    "PartEnd",
+    "MultipartParser",
+    "boundary_from_content_type",
+    "parse_header_params",
+]
+
+_MAX_HEADER_BLOCK = 16 * 1024
+
+
+class MultipartError(ValueError):
+    """The body is not well-formed multipart."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartStart:
+    headers: dict[str, str]
+
+    @property
+    def disposition(self) -> dict[str, str]:
+        _, params = parse_header_params(self.headers.get("content-disposition", ""))
+        return params
+
+    @property
+    def name(self) -> str | None:
+        return self.disposition.get("name")
+
+    @property
+    def filename(self) -> str | None:
+        params = self.disposition
+        extended = params.get("filename*")
+        if extended is not None:
+            charset, _, rest = extended.partition("'")
+            _, _, encoded = rest.partition("'")
+            try:
+                return unquote(encoded, encoding=charset or "utf-8", errors="strict")
+            except (LookupError, UnicodeDecodeError):
+                pass
+        return params.get("filename")
+
+
+@dataclass(frozen=True, slots=True)
+class PartData:
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PartEnd:
+    pass
+
+
+Event = PartStart | PartData | PartEnd
+
+
+class MultipartParser:
+    """Feed body chunks, get events; ``close()`` checks the closing delimiter was seen."""
+
+    def __init__(self, boundary: bytes) -> None:
+        # Starting the stream with CRLF makes the first delimiter look like every other one.
+        self._delimiter = b"\r\n--" + boundary
+        self._buffer = b"\r\n"
+        self._state = "preamble"
+
+    @property
+    def done(self) -> bool:
+        return self._state == "done"
+
+    def feed(self, chunk: bytes) -> Iterator[Event]:
+        self._buffer += chunk
+        delimiter = self._delimiter
+        while True:
+            state = self._state
+            buffer = self._buffer
+            if state == "preamble":
+                index = buffer.find(delimiter)
+                if index < 0:
+                    self._buffer = buffer[-(len(delimiter) - 1) :]
+                    return
+                self._buffer = buffer[index + len(delimiter) :]
+                self._state = "after_delimiter"
+            elif state == "after_delimiter":
+                stripped = buffer.lstrip(b" \t")  # RFC 2046 allows padding after a delimiter
+                if len(stripped) < 2:
+                    return
+                if stripped.startswith(b"--"):
+                    self._state = "done"
+                    self._buffer = b""
+                    return
+                if not stripped.startswith(b"\r\n"):
+                    raise MultipartError("a multipart delimiter is not followed by CRLF")
+                self._buffer = stripped
+                self._state = "headers"
+            elif state == "headers":
+                # The buffer starts with the delimiter line's CRLF, so an empty header block
+                # is CRLF CRLF at index 0.
+                end = buffer.find(b"\r\n\r\n")
+                if end < 0:
+                    if len(buffer) > _MAX_HEADER_BLOCK:
+                        raise MultipartError("a part's headers are too long")
+                    return
+                headers = _parse_header_block(buffer[2:end])
+                self._buffer = buffer[end + 4 :]
+                self._state = "body"
+                yield PartStart(headers)
+            elif state == "body":
+                index = buffer.find(delimiter)
+                if index < 0:
+                    keep = len(delimiter) - 1
+                    if len(buffer) > keep:
+                        yield PartData(buffer[:-keep])
+                        self._buffer = buffer[-keep:]
+                    return
+                if index:
+                    yield PartData(buffer[:index])
+                yield PartEnd()
+                self._buffer = buffer[index + len(delimiter) :]
+                self._state = "after_delimiter"
+            else:  # done: the epilogue is ignored
+                self._buffer = b""
+                return
+
+    def close(self) -> None:
+        if self._state != "done":
+            raise MultipartError("the multipart body ends before its closing delimiter")
+
+
+def _parse_header_block(block: bytes) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if not block:
+        return headers
+    for line in block.split(b"\r\n"):
+        name, sep, value = line.partition(b":")
+        if not sep:
+            raise MultipartError("a part header line has no ':'")
+        try:
+            text = value.decode("utf-8")  # browsers send non-ASCII file names as raw UTF-8
+        except UnicodeDecodeError:
+            text = value.decode("latin-1")
+        headers[name.decode("latin-1").strip().lower()] = text.strip()
+    return headers
+
+
+_BOUNDARY = re.compile(r"[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]")
+
+
+def boundary_from_content_type(content_type: str) -> bytes | None:
+    """The boundary of a ``multipart/form-data`` content type, or None if it is not one."""
+    kind, params = parse_header_params(content_type)
+    if kind.lower() != "multipart/form-data":
+        return None
+    boundary = params.get("boundary")
+    if boundary is None or not _BOUNDARY.fullmatch(boundary):
+        return None
+    return boundary.encode("latin-1")
+
+
+def parse_header_params(value: str) -> tuple[str, dict[str, str]]:
+    """``type; a=b; c="d"`` -> ("type", {"a": "b", "c": "d"}); names lowercased."""
+    first, _, rest = value.partition(";")
+    params: dict[str, str] = {}
+    i, n = 0, len(rest)
+    while i < n:
+        while i < n and rest[i] in " \t;":
+            i += 1
+        start = i
+        while i < n and rest[i] not in "=;":
+            i += 1
+        name = rest[start:i].strip().lower()
+        if i >= n or rest[i] == ";":
+            if name:
+                params.setdefault(name, "")
+            continue
+        i += 1  # "="
+        while i < n and rest[i] in " \t":
+            i += 1
+        if i < n and rest[i] == '"':
+            i += 1
+            chars: list[str] = []
+            while i < n and rest[i] != '"':
+                if rest[i] == "\\" and i + 1 < n:
+                    i += 1
+                chars.append(rest[i])
+                i += 1
+            i += 1  # closing quote
+            val = "".join(chars)
+        else:
+            start = i
+            while i < n and rest[i] != ";":
+                i += 1
+            val = rest[start:i].strip()
+        if name:
+            params.setdefault(name, val)
+    return first.strip(), params

@@ -1,0 +1,141 @@
+"""Running the mock with uvicorn: in the foreground (the CLI) or in a background thread (tests).
+
+Both bind the listening socket themselves, so port 0 works and the real port is known before
+the first request. Access logging stays off: WorldServer tokens travel in query strings, and
+the mock must not write them to a log.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from attachkit.mock.app import MockApp
+from attachkit.mock.config import MockConfig
+from attachkit.mock.faults import Faults
+from attachkit.mock.transport import TrackingH11Protocol
+
+__all__ = ["MockServer", "bind_socket", "uvicorn_config"]
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    sock.set_inheritable(True)
+    return sock
+
+
+def uvicorn_config(app: MockApp, log_level: str = "warning") -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        http=TrackingH11Protocol,
+        lifespan="off",
+        access_log=False,
+        log_level=log_level,
+        # Big downloads and uploads: never let an idle keep-alive or a slow client be the
+        # thing a test measures.
+        timeout_keep_alive=30,
+        h11_max_incomplete_event_size=64 * 1024,
+    )
+
+
+class MockServer:
+    """The mock service on 127.0.0.1 in a background thread; a context manager.
+
+    >>> with MockServer() as mock:
+    ...     mock.base_url  # 'http://127.0.0.1:<port>'
+    """
+
+    def __init__(
+        self,
+        config: MockConfig | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_level: str = "warning",
+    ) -> None:
+        self.config = config or MockConfig()
+        self.host = host
+        self.app = MockApp(self.config)
+        self._sock = bind_socket(host, port)
+        self.port: int = self._sock.getsockname()[1]
+        self._server = uvicorn.Server(uvicorn_config(self.app, log_level))
+        self._thread: threading.Thread | None = None
+
+    # -- what tests use --------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def faults(self) -> Faults:
+        return self.app.faults
+
+    @property
+    def data_dir(self) -> Path:
+        return self.app.storage.root
+
+    @property
+    def credentials(self) -> Any:
+        """The first configured AK/SK as ``attachkit.Credentials`` (with its token, if any)."""
+        from attachkit.credentials import Credentials
+
+        account = next(iter(self.config.accounts.values()))
+        return Credentials(ak=account.ak, sk=account.sk, security_token=account.security_token)
+
+    @property
+    def ws_user(self) -> str:
+        return next(iter(self.config.ws_users))
+
+    @property
+    def ws_password(self) -> str:
+        return self.config.ws_users[self.ws_user]
+
+    def reset(self) -> None:
+        """Clear attachments, faults, lock-outs and sessions (like ``POST /_mock/reset``)."""
+        self.app.reset()
+
+    # -- life cycle ------------------------------------------------------------------------------
+
+    def start(self, timeout: float = 10.0) -> MockServer:
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self._sock]},
+            name=f"attachkit-mock-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the mock service did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                self._server.force_exit = True
+                self._thread.join(timeout)
+            self._thread = None
+        self._sock.close()
+        self.app.close()
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

@@ -1,0 +1,302 @@
+"""Attachments on disk, metadata in SQLite: what makes the mock stateful across restarts.
+
+Layout of a data directory::
+
+    mock.sqlite3      metadata (WAL mode, so readers never wait for a writer)
+    files/<key>       one file per attachment, the uploaded bytes exactly
+    tmp/              uploads in progress; renamed into files/ only once complete
+
+An upload is written under ``tmp/`` and renamed into ``files/`` in the same transaction that
+inserts its row, so a crash or a refused upload never leaves a half file that a download could
+serve. One connection guarded by a lock serves every thread: the statements are tiny, and a
+single connection makes the id counters trivially race-free.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import shutil
+import sqlite3
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Attachment", "IncomingFile", "Storage"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS attachments (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    public_id TEXT NOT NULL,
+    project_id TEXT,
+    issue_id TEXT,
+    file_name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    content_type TEXT,
+    created_ms INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    attribute_definition_id INTEGER,
+    attribute_name TEXT,
+    resource_type TEXT,
+    resource_id INTEGER,
+    download_token TEXT,
+    UNIQUE (kind, public_id)
+);
+CREATE INDEX IF NOT EXISTS attachments_by_issue ON attachments (kind, project_id, issue_id);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+
+# Scrum attachment ids are small integers; start where the reference's example lives so ids
+# look like the real service's.
+_SCRUM_FIRST_ID = 72372
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    key: str
+    kind: str  # scrum | ipd | coc | ws
+    public_id: str
+    project_id: str | None
+    issue_id: str | None
+    file_name: str
+    size: int
+    sha256: str
+    content_type: str | None
+    created_ms: int
+    seq: int
+    attribute_definition_id: int | None = None
+    attribute_name: str | None = None
+    resource_type: str | None = None
+    resource_id: int | None = None
+    download_token: str | None = None
+
+    @property
+    def etag(self) -> str:
+        # A strong validator derived from the content: equal bytes, equal ETag, across restarts.
+        return f'"{self.sha256[:32]}"'
+
+
+class IncomingFile:
+    """An upload being written to ``tmp/``: hashes and counts as it goes, refuses past a limit."""
+
+    def __init__(self, path: Path, max_bytes: int) -> None:
+        self.path = path
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.too_large = False
+        self._hash = hashlib.sha256()
+        self._file = path.open("wb", buffering=0)
+
+    def write(self, data: bytes | memoryview) -> None:
+        if self.too_large:
+            return  # keep draining the request, but stop spending disk on a refused file
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            self.too_large = True
+            self._file.close()
+            self.path.unlink(missing_ok=True)
+            return
+        self._hash.update(data)
+        self._file.write(data)
+
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+
+    def discard(self) -> None:
+        self.close()
+        self.path.unlink(missing_ok=True)
+
+
+class Storage:
+    """The data directory; ``Storage(None)`` makes a temporary one that ``close()`` removes."""
+
+    def __init__(self, data_dir: Path | None) -> None:
+        self._temporary = data_dir is None
+        self.root = (
+            Path(tempfile.mkdtemp(prefix="attachkit-mock-")) if data_dir is None else data_dir
+        )
+        self.files_dir = self.root / "files"
+        self.tmp_dir = self.root / "tmp"
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        # Leftovers of uploads interrupted by a crash are garbage: nothing refers to them.
+        for leftover in self.tmp_dir.iterdir():
+            leftover.unlink(missing_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(
+            self.root / "mock.sqlite3", check_same_thread=False, isolation_level=None
+        )
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+        if self._temporary:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def clear(self) -> None:
+        """Forget every attachment and delete its bytes (``/_mock/reset``)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM attachments")
+            db.execute("DELETE FROM counters")
+        for path in self.files_dir.iterdir():
+            path.unlink(missing_ok=True)
+
+    # -- uploads -------------------------------------------------------------------------------
+
+    def incoming(self, max_bytes: int) -> IncomingFile:
+        return IncomingFile(self.tmp_dir / uuid.uuid4().hex, max_bytes)
+
+    def commit(
+        self, incoming: IncomingFile, kind: str, file_name: str, **fields: Any
+    ) -> Attachment:
+        """Move a complete upload into ``files/`` and record it with a fresh public id."""
+        incoming.close()
+        key = uuid.uuid4().hex
+        now_ms = int(time.time() * 1000)
+        with self._transaction() as db:
+            seq = self._next(db, "seq")
+            public_id = self._new_public_id(db, kind, file_name, fields)
+            row: dict[str, Any] = {
+                "key": key,
+                "kind": kind,
+                "public_id": public_id,
+                "file_name": file_name,
+                "size": incoming.size,
+                "sha256": incoming.sha256,
+                "created_ms": now_ms,
+                "seq": seq,
+                **fields,
+            }
+            if kind == "ws":
+                row["download_token"] = str(uuid.uuid4())
+            columns = ", ".join(row)
+            marks = ", ".join(f":{name}" for name in row)
+            db.execute(f"INSERT INTO attachments ({columns}) VALUES ({marks})", row)
+            os.replace(incoming.path, self.files_dir / key)
+        found = self.get(kind, public_id)
+        assert found is not None
+        return found
+
+    def _new_public_id(
+        self, db: sqlite3.Connection, kind: str, file_name: str, fields: dict[str, Any]
+    ) -> str:
+        if kind == "scrum":
+            return str(_SCRUM_FIRST_ID + self._next(db, "scrum") - 1)
+        while True:
+            if kind == "ipd":
+                # 19 digits, like the snowflake ids of the real service, and below 2**63.
+                candidate = str(10**18 + secrets.randbelow(8 * 10**18))
+            elif kind == "coc":
+                candidate = str(uuid.uuid4())
+            elif kind == "ws":
+                digits = str(10**18 + secrets.randbelow(8 * 10**18))
+                prefix = f"attr{fields['attribute_definition_id']}-{digits}_"
+                # The download's ``filename`` is at most 255 characters; keep the name's end,
+                # which holds the extension.
+                candidate = prefix + (file_name or "file")[-(255 - len(prefix)) :]
+            else:
+                raise ValueError(f"unknown attachment kind {kind!r}")
+            taken = db.execute(
+                "SELECT 1 FROM attachments WHERE kind = ? AND public_id = ?", (kind, candidate)
+            ).fetchone()
+            if taken is None:
+                return candidate
+
+    @staticmethod
+    def _next(db: sqlite3.Connection, name: str) -> int:
+        db.execute(
+            "INSERT INTO counters (name, value) VALUES (?, 1) "
+            "ON CONFLICT (name) DO UPDATE SET value = value + 1",
+            (name,),
+        )
+        value: int = db.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()[0]
+        return value
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def get(self, kind: str, public_id: str) -> Attachment | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM attachments WHERE kind = ? AND public_id = ?", (kind, public_id)
+            ).fetchone()
+        return _attachment(row) if row is not None else None
+
+    def list(self, kind: str | None = None, **equal: Any) -> list[Attachment]:
+        clauses = ["1 = 1"]
+        values: list[Any] = []
+        if kind is not None:
+            clauses.append("kind = ?")
+            values.append(kind)
+        for column, value in equal.items():
+            if column not in _COLUMNS:
+                raise ValueError(f"unknown column {column!r}")
+            clauses.append(f"{column} = ?")
+            values.append(value)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT * FROM attachments WHERE {' AND '.join(clauses)} ORDER BY seq", values
+            ).fetchall()
+        return [_attachment(row) for row in rows]
+
+    def delete(self, attachment: Attachment) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM attachments WHERE key = ?", (attachment.key,))
+        # A download already streaming keeps its open file; POSIX unlink does not disturb it.
+        (self.files_dir / attachment.key).unlink(missing_ok=True)
+
+    def update(self, attachment: Attachment, **fields: Any) -> Attachment:
+        unknown = set(fields) - _COLUMNS
+        if unknown:
+            raise ValueError(f"unknown columns {sorted(unknown)}")
+        assignments = ", ".join(f"{name} = :{name}" for name in fields)
+        with self._transaction() as db:
+            db.execute(
+                f"UPDATE attachments SET {assignments} WHERE key = :key",
+                {**fields, "key": attachment.key},
+            )
+        found = self.get(attachment.kind, attachment.public_id)
+        assert found is not None
+        return found
+
+    def path_of(self, attachment: Attachment) -> Path:
+        return self.files_dir / attachment.key
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+
+
+_COLUMNS = frozenset(Attachment.__dataclass_fields__)
+
+
+def _attachment(row: sqlite3.Row) -> Attachment:
+    # sqlite3.Row iterates over values, so .keys() is needed here.
+    return Attachment(**{name: row[name] for name in row.keys()})  # noqa: SIM118

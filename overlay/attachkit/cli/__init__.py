@@ -38,10 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tour.set_defaults(handler="attachkit.cli.tour:run")
 
-    mock = commands.add_parser("mock", help="the local mock service of all three APIs")
     from attachkit.mock.cli import add_mock_parser
 
-    add_mock_parser(mock.add_subparsers(dest="mock_command", metavar="MOCK_COMMAND", required=True))
+    add_mock_parser(commands)
 
     add_service_parsers(commands)
     return parser

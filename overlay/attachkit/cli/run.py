@@ -51,10 +51,12 @@ def exit_code_for(error: BaseException) -> int | None:
 
 def run_command(args: argparse.Namespace) -> int:
     """Run the handler the parser chose; a user's mistake ends in a message, not a traceback."""
-    module_name, function_name = args.handler.split(":")
-    handler: Callable[[argparse.Namespace], int] = getattr(
-        importlib.import_module(module_name), function_name
-    )
+    handler: Callable[[argparse.Namespace], int]
+    if hasattr(args, "func"):  # `attachkit mock serve` brings its own function
+        handler = args.func
+    else:
+        module_name, function_name = args.handler.split(":")
+        handler = getattr(importlib.import_module(module_name), function_name)
     try:
         return handler(args)
     except Exception as error:

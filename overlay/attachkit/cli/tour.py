@@ -65,13 +65,13 @@ def run(args: argparse.Namespace) -> int:
 
         with MockServer(MockConfig(data_dir=work / "mockdata")) as server:
             if not args.json:
-                print(f"mock service on {server.url} (data in a temporary directory)")
+                print(f"mock service on {server.base_url} (data in a temporary directory)")
             credentials = Credentials(DEV_AK, DEV_SK)
             steps = [
-                _scrum(server.url, credentials, source, downloads),
-                _ipd(server.url, credentials, source, downloads),
-                _coc(server.url, credentials, source, downloads),
-                _worldserver(server.url, DEV_WS_USER, DEV_WS_PASSWORD, source, downloads),
+                _scrum(server.base_url, credentials, source, downloads),
+                _ipd(server.base_url, credentials, source, downloads),
+                _coc(server.base_url, credentials, source, downloads),
+                _worldserver(server.base_url, DEV_WS_USER, DEV_WS_PASSWORD, source, downloads),
             ]
             results = []
             for service, chain, action in steps:

@@ -1,0 +1,332 @@
+"""Every facade method, sync and async, against the mock service; plus the behaviour users rely
+on when things go wrong: resume after a cut, retry after 503, overwrite protection, no partial
+files, clear errors."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import attachkit
+from attachkit import errors
+from attachkit.mock import MockServer
+from attachkit.transfer import RetryPolicy
+
+SCRUM_PROJECT = "f7a67aee4c034fd6944fd5f769e89042"
+SCRUM_ISSUE = 5667740
+IPD_PROJECT = "gdbdf969b32694524a949b5ef6b3e124a"
+IPD_ISSUE = "956239067176935400"
+# No waiting between retries: the behaviour is under test here, not the clock.
+NO_WAIT = RetryPolicy(
+    max_retries=3, sleep=lambda seconds: None, async_sleep=lambda s: asyncio.sleep(0)
+)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.fixture
+def payload() -> bytes:
+    return os.urandom(300_000) + b"\r\n--+++\r\n" + os.urandom(1000)
+
+
+@pytest.fixture
+def source(tmp_path: Path, payload: bytes) -> Path:
+    path = tmp_path / "evidence.txt"
+    path.write_bytes(payload)
+    return path
+
+
+@pytest.fixture
+def req(mock: MockServer) -> Iterator[attachkit.CodeArtsReq]:
+    with attachkit.CodeArtsReq(
+        endpoint=mock.base_url, credentials=mock.credentials, retry_policy=NO_WAIT
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def coc(mock: MockServer) -> Iterator[attachkit.Coc]:
+    with attachkit.Coc(
+        endpoint=mock.base_url, credentials=mock.credentials, retry_policy=NO_WAIT
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def ws(mock: MockServer) -> Iterator[attachkit.WorldServer]:
+    with attachkit.WorldServer(
+        mock.base_url, mock.ws_user, mock.ws_password, retry_policy=NO_WAIT
+    ) as client:
+        yield client
+
+
+def test_scrum_upload_download_delete(
+    req: attachkit.CodeArtsReq, source: Path, payload: bytes, tmp_path: Path
+) -> None:
+    uploaded = req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, source)
+    assert uploaded.file_name == "evidence.txt"
+    assert uploaded.size == str(len(payload))
+
+    got = req.scrum.download(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id, tmp_path / "out.bin")
+    assert got.path == tmp_path / "out.bin"
+    assert got.size == len(payload)
+    assert got.sha256 == sha256(payload)
+    assert (tmp_path / "out.bin").read_bytes() == payload
+    assert b"".join(req.scrum.stream(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id)) == payload
+
+    req.scrum.delete(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id)
+    with pytest.raises(errors.APIError) as caught:
+        req.scrum.download(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id, tmp_path / "gone.bin")
+    assert caught.value.status in {400, 404}
+    assert caught.value.service == "codearts-req"
+    assert not (tmp_path / "gone.bin").exists()
+
+
+def test_ipd_upload_list_download(
+    req: attachkit.CodeArtsReq, source: Path, payload: bytes, tmp_path: Path
+) -> None:
+    result = req.ipd.upload(IPD_PROJECT, IPD_ISSUE, source)
+    [uploaded] = result.result
+    listed = req.ipd.list(IPD_PROJECT, IPD_ISSUE).result
+    assert [item.id for item in listed] == [uploaded.id]
+
+    # A directory destination takes the name the server gives.
+    out = tmp_path / "downloads"
+    out.mkdir()
+    got = req.ipd.download(IPD_PROJECT, uploaded.id, out)
+    assert got.path == out / "evidence.txt"
+    assert got.sha256 == sha256(payload)
+
+
+def test_uploads_from_bytes_and_file_objects(req: attachkit.CodeArtsReq, payload: bytes) -> None:
+    from_bytes = req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, payload, filename="raw.bin")
+    from_file = req.scrum.upload(
+        SCRUM_PROJECT, SCRUM_ISSUE, io.BytesIO(payload), filename="fileobj.bin"
+    )
+    for uploaded in (from_bytes, from_file):
+        assert b"".join(req.scrum.stream(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id)) == payload
+
+
+def test_download_into_binary_file_object(req: attachkit.CodeArtsReq, payload: bytes) -> None:
+    uploaded = req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, payload, filename="a.bin")
+    sink = io.BytesIO()
+    got = req.scrum.download(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id, sink)
+    assert got.path is None
+    assert sink.getvalue() == payload
+
+
+def test_coc_upload_download(
+    coc: attachkit.Coc, source: Path, payload: bytes, tmp_path: Path
+) -> None:
+    uploaded = coc.upload(source)
+    got = coc.download(uploaded.data.doc_id, tmp_path / "coc.txt")
+    assert got.sha256 == sha256(payload)
+
+
+def test_coc_refuses_types_and_sizes_it_cannot_store_before_sending(
+    coc: attachkit.Coc, mock: MockServer
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        coc.upload(b"MZ...", filename="tool.exe")
+    assert caught.value.parameter == "file"
+    assert ".pdf" in caught.value.rule
+    with pytest.raises(errors.ValidationError, match="at most 10 MB"):
+        coc.upload(b"\0" * (10 * 1024 * 1024 + 1), filename="big.txt")
+
+
+def test_worldserver_upload_download(
+    ws: attachkit.WorldServer, source: Path, payload: bytes, tmp_path: Path
+) -> None:
+    uploaded = ws.upload(1113, source)
+    assert uploaded.internal_name.startswith("attr1113-")
+    assert uploaded.internal_name.endswith("_evidence.txt")
+    got = ws.download(
+        uploaded.internal_name, tmp_path / "ws.txt", download_token=uploaded.download_token
+    )
+    assert got.sha256 == sha256(payload)
+    assert ws.session.token is not None
+
+
+def test_async_twins_do_the_same(
+    mock: MockServer, source: Path, payload: bytes, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with attachkit.AsyncCodeArtsReq(
+            endpoint=mock.base_url, credentials=mock.credentials
+        ) as req:
+            scrum = await req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, source)
+            got = await req.scrum.download(SCRUM_PROJECT, SCRUM_ISSUE, scrum.id, tmp_path / "a1")
+            assert got.sha256 == sha256(payload)
+            chunks = [
+                chunk async for chunk in req.scrum.stream(SCRUM_PROJECT, SCRUM_ISSUE, scrum.id)
+            ]
+            assert b"".join(chunks) == payload
+            await req.scrum.delete(SCRUM_PROJECT, SCRUM_ISSUE, scrum.id)
+
+            ipd = (await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, source)).result[0]
+            assert [a.id for a in (await req.ipd.list(IPD_PROJECT, IPD_ISSUE)).result] == [ipd.id]
+            got = await req.ipd.download(IPD_PROJECT, ipd.id, tmp_path / "a2")
+            assert got.sha256 == sha256(payload)
+
+        async with attachkit.AsyncCoc(endpoint=mock.base_url, credentials=mock.credentials) as coc:
+            doc = await coc.upload(source)
+            got = await coc.download(doc.data.doc_id, tmp_path / "a3")
+            assert got.sha256 == sha256(payload)
+
+        async with attachkit.AsyncWorldServer(mock.base_url, mock.ws_user, mock.ws_password) as ws:
+            # Concurrent first calls share one login.
+            files = await asyncio.gather(*(ws.upload(7, source) for _ in range(5)))
+            got = await ws.download(
+                files[0].internal_name, tmp_path / "a4", download_token=files[0].download_token
+            )
+            assert got.sha256 == sha256(payload)
+
+    asyncio.run(scenario())
+
+
+def test_download_resumes_after_the_connection_is_cut(
+    req: attachkit.CodeArtsReq, mock: MockServer, payload: bytes, tmp_path: Path
+) -> None:
+    uploaded = req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, payload, filename="cut.bin")
+    path = f"/v4/projects/{SCRUM_PROJECT}/issues/{SCRUM_ISSUE}/attachments/{uploaded.id}"
+    rule = mock.faults.cut("GET", path, after_bytes=100_000, times=2)
+
+    seen: list[tuple[int, int | None]] = []
+    got = req.scrum.download(
+        SCRUM_PROJECT,
+        SCRUM_ISSUE,
+        uploaded.id,
+        tmp_path / "cut.bin",
+        progress=lambda d, t: seen.append((d, t)),
+    )
+
+    assert rule.matched == 2
+    assert got.sha256 == sha256(payload)
+    assert (tmp_path / "cut.bin").read_bytes() == payload
+    assert seen[-1] == (len(payload), len(payload))
+    assert [p for p in tmp_path.iterdir()] == [tmp_path / "cut.bin"]
+
+
+def test_download_retries_after_503_with_retry_after(
+    req: attachkit.CodeArtsReq, mock: MockServer, payload: bytes, tmp_path: Path
+) -> None:
+    uploaded = req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, payload, filename="busy.bin")
+    path = f"/v4/projects/{SCRUM_PROJECT}/issues/{SCRUM_ISSUE}/attachments/{uploaded.id}"
+    waits: list[float] = []
+    policy = RetryPolicy(max_retries=3, sleep=waits.append)
+    mock.faults.status("GET", path, 503, retry_after=2, times=2)
+
+    with attachkit.CodeArtsReq(
+        endpoint=mock.base_url, credentials=mock.credentials, retry_policy=policy
+    ) as client:
+        got = client.scrum.download(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id, tmp_path / "busy.bin")
+
+    assert waits == [2, 2]
+    assert got.sha256 == sha256(payload)
+
+
+def test_upload_from_a_path_is_retried_after_503_and_lands_once(
+    req: attachkit.CodeArtsReq, mock: MockServer, source: Path, payload: bytes
+) -> None:
+    mock.faults.status("POST", "/v1/ipdprojectservice/*", 503, retry_after=0, times=2)
+
+    req.ipd.upload(IPD_PROJECT, IPD_ISSUE, source)
+
+    listed = req.ipd.list(IPD_PROJECT, IPD_ISSUE).result
+    assert len(listed) == 1
+    assert b"".join(req.ipd.stream(IPD_PROJECT, listed[0].id)) == payload
+
+
+def test_retry_budget_runs_out_with_a_clear_error(
+    req: attachkit.CodeArtsReq, mock: MockServer, payload: bytes, tmp_path: Path
+) -> None:
+    uploaded = req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, payload, filename="down.bin")
+    path = f"/v4/projects/{SCRUM_PROJECT}/issues/{SCRUM_ISSUE}/attachments/{uploaded.id}"
+    mock.faults.status("GET", path, 503, times=10)
+
+    with pytest.raises(errors.ServerError) as caught:
+        req.scrum.download(
+            SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id, tmp_path / "down.bin", max_retries=1
+        )
+
+    assert caught.value.status == 503
+    assert list(tmp_path.iterdir()) == []  # no partial or temporary file
+
+
+def test_existing_file_is_never_overwritten_unless_asked(
+    req: attachkit.CodeArtsReq, payload: bytes, tmp_path: Path
+) -> None:
+    uploaded = req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, payload, filename="keep.bin")
+    target = tmp_path / "keep.bin"
+    target.write_bytes(b"precious")
+
+    with pytest.raises(errors.DestinationExistsError):
+        req.scrum.download(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id, target)
+    assert target.read_bytes() == b"precious"
+    assert list(tmp_path.iterdir()) == [target]
+
+    req.scrum.download(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id, target, overwrite=True)
+    assert target.read_bytes() == payload
+
+
+def test_bad_signature_is_an_authentication_error(mock: MockServer, tmp_path: Path) -> None:
+    wrong = attachkit.Credentials(ak=mock.credentials.ak, sk="not-the-secret")
+    with (
+        attachkit.CodeArtsReq(endpoint=mock.base_url, credentials=wrong) as req,
+        pytest.raises(errors.AuthenticationError) as caught,
+    ):
+        req.ipd.list(IPD_PROJECT, IPD_ISSUE)
+    assert caught.value.error_code == "APIG.0301"
+    assert "not-the-secret" not in str(caught.value)
+
+
+def test_wrong_worldserver_password_names_the_user_not_the_password(mock: MockServer) -> None:
+    with (
+        attachkit.WorldServer(mock.base_url, mock.ws_user, "hunter2-wrong") as ws,
+        pytest.raises(errors.AuthenticationError) as caught,
+    ):
+        ws.upload(1, b"x", filename="x.txt")
+    assert mock.ws_user in str(caught.value)
+    assert "hunter2-wrong" not in str(caught.value)
+
+
+def test_invalid_parameters_are_refused_before_sending(
+    req: attachkit.CodeArtsReq, mock: MockServer, tmp_path: Path
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        req.scrum.download("not-a-project", SCRUM_ISSUE, "1", tmp_path / "x")
+    assert caught.value.parameter == "project_id"
+    with pytest.raises(errors.ValidationError):
+        req.ipd.upload(IPD_PROJECT, "12", b"x", filename="x.txt")
+    with pytest.raises(errors.ValidationError):
+        req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, b"x", filename="../../etc/passwd")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unreachable_service_is_a_transport_error(tmp_path: Path) -> None:
+    creds = attachkit.Credentials(ak="AK", sk="SK")
+    with (
+        attachkit.CodeArtsReq(
+            endpoint="http://127.0.0.1:9", credentials=creds, retry_policy=NO_WAIT
+        ) as req,
+        pytest.raises(errors.TransportError),
+    ):
+        req.ipd.list(IPD_PROJECT, IPD_ISSUE)
+
+
+def test_region_picks_the_documented_endpoint() -> None:
+    creds = attachkit.Credentials(ak="AK", sk="SK")
+    with attachkit.CodeArtsReq(region="ap-southeast-3", credentials=creds) as req:
+        assert req.base_url == "https://projectman-ext.ap-southeast-3.myhuaweicloud.com"
+    with attachkit.Coc(region="eu-west-101", credentials=creds) as coc:
+        assert coc.base_url == "https://coc-eu-west-101-open-api.myhuaweicloud.eu"
+    with pytest.raises(errors.ConfigurationError, match="cn-north-4"):
+        attachkit.CodeArtsReq(region="mars-1", credentials=creds)

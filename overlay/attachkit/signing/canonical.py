@@ -186,7 +186,7 @@ def is_signable_header(lower_name: bytes) -> bool:
     return b"_" not in lower_name and lower_name not in UNSIGNABLE_HEADERS
 
 
-def _wire_bytes(text: str | bytes) -> bytes:
+def _received_bytes(text: str | bytes) -> bytes:
     if isinstance(text, bytes):
         return text
     # ASGI and WSGI servers hand header bytes over decoded as Latin-1, which this undoes
@@ -197,13 +197,25 @@ def _wire_bytes(text: str | bytes) -> bytes:
         return text.encode("utf-8")
 
 
-def normalise_headers(headers: Mapping[str, str] | HeaderPairs) -> dict[bytes, bytes]:
-    """Header name (lowercase bytes) to value (bytes, trimmed, repeats joined with ``,``)."""
+def _sent_bytes(text: str | bytes) -> bytes:
+    # A client's text goes on the wire as UTF-8, as the official SDK sends it.
+    return text if isinstance(text, bytes) else text.encode("utf-8")
+
+
+def normalise_headers(
+    headers: Mapping[str, str] | HeaderPairs, *, received: bool = True
+) -> dict[bytes, bytes]:
+    """Header name (lowercase bytes) to value (bytes, trimmed, repeats joined with ``,``).
+
+    Bytes are taken as they are. Text is read as a server decoded it (Latin-1) when
+    ``received``, and as a client will encode it (UTF-8) otherwise.
+    """
+    to_bytes = _received_bytes if received else _sent_bytes
     items = headers.items() if isinstance(headers, Mapping) else headers
     result: dict[bytes, bytes] = {}
     for name, value in items:
-        key = _wire_bytes(name).lower()
-        trimmed = _wire_bytes(value).strip(b" \t")
+        key = to_bytes(name).lower()
+        trimmed = to_bytes(value).strip(b" \t")
         previous = result.get(key)
         result[key] = trimmed if previous is None else previous + b"," + trimmed
     return result

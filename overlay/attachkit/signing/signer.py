@@ -78,10 +78,11 @@ def sign_request(
     ``raw_path`` is the percent-encoded path and ``raw_query`` the query string (no ``?``), as
     they will be sent. ``headers`` are all the headers that will be sent, including ``Host``
     and ``X-Sdk-Date`` (and ``X-Security-Token`` for temporary credentials); every one whose
-    name has no ``_`` is signed. ``payload_hash`` is the body's hex SHA-256 or
-    ``UNSIGNED-PAYLOAD``. Raises ``ValueError`` when ``Host`` or ``X-Sdk-Date`` is missing.
+    name has no ``_`` is signed, text values as their UTF-8 bytes. ``payload_hash`` is the
+    body's hex SHA-256 or ``UNSIGNED-PAYLOAD``. Raises ``ValueError`` when ``Host`` or
+    ``X-Sdk-Date`` is missing.
     """
-    normalised = c.normalise_headers(headers)
+    normalised = c.normalise_headers(headers, received=False)
     for required in (b"host", b"x-sdk-date"):
         if required not in normalised:
             raise ValueError(f"cannot sign: the {required.decode()} header is missing")

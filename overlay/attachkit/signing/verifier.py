@@ -173,6 +173,8 @@ class Verifier:
             raise SignatureRejected(
                 RejectReason.DATE_NOT_SIGNED, "X-Sdk-Date is not among the signed headers"
             )
+        if record.security_token is not None:
+            self._check_security_token(record.security_token, received, signed_names)
         for name in signed_names:
             if name not in received:
                 raise SignatureRejected(
@@ -181,9 +183,6 @@ class Verifier:
                 )
         sdk_date_text = received[b"x-sdk-date"].decode("latin-1")
         sdk_date = self._check_date(sdk_date_text)
-
-        if record.security_token is not None:
-            self._check_security_token(record.security_token, received, signed_names)
 
         expected = self._expected_signature(
             record.sk, method, raw_path, query, received, signed_names, payload_hash, sdk_date_text

@@ -63,9 +63,10 @@ def run_command(args: argparse.Namespace) -> int:
         code = exit_code_for(error)
         if code is None:
             raise
-        message = (
-            str(error) if not isinstance(error, OSError) else f"{error.strerror}: {error.filename}"
-        )
+        if isinstance(error, OSError) and not isinstance(error, errors.AttachkitError):
+            message = f"{error.strerror}: {error.filename}"
+        else:
+            message = str(error)
         if args.json:
             print(
                 json.dumps({"error": type(error).__name__, "message": message, "exit_code": code})
@@ -261,7 +262,8 @@ def coc_download(args: argparse.Namespace) -> int:
 def ws_upload(args: argparse.Namespace) -> int:
     with _worldserver(args) as ws:
         result = _upload(args, lambda *a, **k: ws.upload(args.attribute_definition_id, *a, **k))
-    return _print(args, result, f"uploaded as {result.internal_name}")
+    token = f" download token {result.download_token}" if result.download_token else ""
+    return _print(args, result, f"uploaded as {result.internal_name}{token}")
 
 
 def ws_download(args: argparse.Namespace) -> int:

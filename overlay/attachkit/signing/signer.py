@@ -130,8 +130,13 @@ class AkSkAuth(httpx.Auth):
             (c.HEADER_PROJECT_ID, credentials.project_id),
             (c.HEADER_DOMAIN_ID, credentials.domain_id),
         ]
-        self._extra_headers = tuple((name, value) for name, value in extra if value is not None)
-        self._date_cache: tuple[int, str] = (-1, "")
+        # (raw name, lowercase name, value) as bytes, the form they are added in.
+        self._extra_headers = tuple(
+            (name.encode("ascii"), name.lower().encode("ascii"), value.encode("utf-8"))
+            for name, value in extra
+            if value is not None
+        )
+        self._date_cache: tuple[int, bytes] = (-1, b"")
 
     @property
     def credentials(self) -> Credentials:
@@ -141,19 +146,19 @@ class AkSkAuth(httpx.Auth):
         return f"AkSkAuth({self._credentials!r})"
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
-        payload_hash = self._payload_hash(request)
+        signable, payload_hash, declare_unsigned = self._inspect(request)
         if payload_hash is None:
             payload_hash = c.payload_hash(request.read())
-        self._sign(request, payload_hash)
+        self._sign(request, signable, payload_hash, declare_unsigned)
         yield request
 
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        payload_hash = self._payload_hash(request)
+        signable, payload_hash, declare_unsigned = self._inspect(request)
         if payload_hash is None:
             payload_hash = c.payload_hash(await request.aread())
-        self._sign(request, payload_hash)
+        self._sign(request, signable, payload_hash, declare_unsigned)
         yield request
 
     def sign(self, request: httpx.Request) -> httpx.Request:
@@ -162,44 +167,69 @@ class AkSkAuth(httpx.Auth):
             return signed
         raise AssertionError("unreachable: the auth flow always yields the request")
 
-    def _payload_hash(self, request: httpx.Request) -> str | None:
-        """The PayloadHash line, or None when a streamed JSON body must be read first."""
-        headers = request.headers
-        declared = headers.get(c.HEADER_CONTENT_SHA256)
+    @staticmethod
+    def _inspect(request: httpx.Request) -> tuple[_Inspected, str | None, bool]:
+        """The signable headers (lowercase name to trimmed value), the PayloadHash line (None
+        when a streamed JSON body must be read first), and whether to declare it unsigned.
+
+        The headers are read once, as bytes: each httpx ``Headers`` lookup decodes and scans
+        the whole list, which would cost more than the signature itself.
+        """
+        signable = _Inspected()
+        unsignable = c.UNSIGNABLE_HEADERS
+        for key, value in _lowercase_header_items(request.headers):
+            if b"_" in key or key in unsignable:
+                if key == b"authorization":
+                    signable.had_authorization = True
+                continue
+            value = value.strip(b" \t")
+            previous = signable.get(key)
+            signable[key] = value if previous is None else previous + b"," + value
+
+        declared = signable.get(b"x-sdk-content-sha256")
         if declared is not None:
-            return declared.strip()
-        content_type = headers.get("content-type")
+            return signable, declared.decode("ascii"), False
         try:
             body: bytes | None = request.content
         except httpx.RequestNotRead:
             body = None
-        if content_type is not None and is_json_content_type(content_type):
-            return None if body is None else c.payload_hash(body)
+        content_type = signable.get(b"content-type")
+        if content_type is not None and is_json_content_type(content_type.decode("latin-1")):
+            return signable, None if body is None else c.payload_hash(body), False
         if body == b"":
-            return c.EMPTY_PAYLOAD_HASH
-        headers[c.HEADER_CONTENT_SHA256] = c.UNSIGNED_PAYLOAD
-        return c.UNSIGNED_PAYLOAD
+            return signable, c.EMPTY_PAYLOAD_HASH, False
+        return signable, c.UNSIGNED_PAYLOAD, True
 
-    def _sdk_date(self) -> str:
+    def _sdk_date(self) -> bytes:
         if self._clock is not None:
-            return c.format_sdk_date(self._clock())
+            return c.format_sdk_date(self._clock()).encode("ascii")
         now = int(time.time())
         second, text = self._date_cache
         if second != now:
-            text = time.strftime(c.SDK_DATE_FORMAT, time.gmtime(now))
+            text = time.strftime(c.SDK_DATE_FORMAT, time.gmtime(now)).encode("ascii")
             # One tuple assignment, so a concurrent reader never sees a torn pair.
             self._date_cache = (now, text)
         return text
 
-    def _sign(self, request: httpx.Request, payload_hash: str) -> None:
-        headers = request.headers
-        for name, value in self._extra_headers:
-            if name not in headers:
-                headers[name] = value
-        sdk_date = headers.get(c.HEADER_SDK_DATE)
+    def _sign(
+        self,
+        request: httpx.Request,
+        signable: _Inspected,
+        payload_hash: str,
+        declare_unsigned: bool,
+    ) -> None:
+        additions: list[tuple[bytes, bytes, bytes]] = []
+        if declare_unsigned:
+            additions.append(_UNSIGNED_HEADER)
+        for header in self._extra_headers:
+            if header[1] not in signable:
+                additions.append(header)
+        sdk_date = signable.get(b"x-sdk-date")
         if sdk_date is None:
             sdk_date = self._sdk_date()
-            headers[c.HEADER_SDK_DATE] = sdk_date
+            additions.append((b"X-Sdk-Date", b"x-sdk-date", sdk_date))
+        for _, lower, value in additions:
+            signable[lower] = value
 
         url = request.url
         raw_path, _, raw_query = url.raw_path.partition(b"?")
@@ -208,16 +238,6 @@ class AkSkAuth(httpx.Auth):
         if canonical_query != query_text:
             request.url = url.copy_with(query=canonical_query.encode("ascii") or None)
 
-        signable: dict[bytes, bytes] = {}
-        unsignable = c.UNSIGNABLE_HEADERS
-        for name, value in headers.raw:
-            key = name.lower()
-            if b"_" in key or key in unsignable:
-                continue
-            value = value.strip(b" \t")
-            previous = signable.get(key)
-            signable[key] = value if previous is None else previous + b"," + value
-
         signature, signed_headers = _signature_parts(
             self._secret_key,
             request.method,
@@ -225,8 +245,50 @@ class AkSkAuth(httpx.Auth):
             canonical_query,
             signable,
             payload_hash,
-            sdk_date,
+            sdk_date.decode("ascii"),
         )
-        headers[c.HEADER_AUTHORIZATION] = (
-            f"{self._authorization_prefix}{signed_headers}, Signature={signature}"
-        )
+        authorization = f"{self._authorization_prefix}{signed_headers}, Signature={signature}"
+        if signable.had_authorization:
+            del request.headers["authorization"]
+        additions.append((b"Authorization", b"authorization", authorization.encode("ascii")))
+        _add_headers(request.headers, additions)
+
+
+class _Inspected(dict[bytes, bytes]):
+    """Signable headers, remembering whether an (unsignable) Authorization was there."""
+
+    had_authorization = False
+
+
+def _triples(headers: httpx.Headers) -> list[tuple[bytes, bytes, bytes]] | None:
+    """httpx's own ``(raw name, lowercase name, value)`` list, if it still keeps one.
+
+    Reading and appending there skips a decode-and-scan per header access, which made up half
+    of the signing time; should a future httpx store headers differently, the public (slower)
+    interface takes over.
+    """
+    store = getattr(headers, "_list", None)
+    if isinstance(store, list) and (not store or len(store[0]) == 3):
+        return store
+    return None
+
+
+def _lowercase_header_items(headers: httpx.Headers) -> list[tuple[bytes, bytes]]:
+    """(lowercase name, value) byte pairs of every header."""
+    store = _triples(headers)
+    if store is not None:
+        return [(lower, value) for _, lower, value in store]
+    return [(name.lower(), value) for name, value in headers.raw]
+
+
+_UNSIGNED_HEADER = (b"X-Sdk-Content-Sha256", b"x-sdk-content-sha256", b"UNSIGNED-PAYLOAD")
+
+
+def _add_headers(headers: httpx.Headers, additions: list[tuple[bytes, bytes, bytes]]) -> None:
+    """Append headers known to be absent."""
+    store = _triples(headers)
+    if store is not None:
+        store.extend(additions)
+        return
+    for raw_name, _, value in additions:
+        headers[raw_name.decode("ascii")] = value.decode("latin-1")

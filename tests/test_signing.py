@@ -719,3 +719,15 @@ def test_payload_hash_helpers() -> None:
     assert payload_hash_of(None, {}) == c.EMPTY_PAYLOAD_HASH
     assert payload_hash_of(b'{"a":1}', {}) == c.payload_hash(b'{"a":1}')
     assert json.loads(b'{"a":1}') == {"a": 1}
+
+
+def test_signing_works_through_public_httpx_headers_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    import attachkit.signing.signer as signer_module
+
+    fast = signed(httpx.Request("POST", "https://h/x?b=1&a=2", json={"a": 1}), TEMP_CREDS)
+    monkeypatch.setattr(signer_module, "_triples", lambda headers: None)
+    slow = signed(httpx.Request("POST", "https://h/x?b=1&a=2", json={"a": 1}), TEMP_CREDS)
+    assert slow.headers.multi_items() == fast.headers.multi_items()
+    verify_httpx_request(slow)
+    resigned = signed(slow, TEMP_CREDS)
+    assert resigned.headers.get_list("authorization") == fast.headers.get_list("authorization")

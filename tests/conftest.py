@@ -1,0 +1,74 @@
+"""Shared fixtures: the mock service, started in-process on 127.0.0.1 and a free port.
+
+``mock_server`` runs once per test session (starting uvicorn costs time); ``mock`` hands it to
+one test after clearing every attachment, fault, lock-out and session, so tests stay
+independent. ``mock_factory`` starts extra servers with their own configuration (small limits,
+short lock-outs, a given data directory) and stops each when the test ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from attachkit.mock import MockConfig, MockServer
+
+
+@pytest.fixture(scope="session")
+def mock_server() -> Iterator[MockServer]:
+    with MockServer(MockConfig()) as server:
+        yield server
+
+
+@pytest.fixture
+def mock(mock_server: MockServer) -> MockServer:
+    """The session's mock service, emptied for this test."""
+    mock_server.reset()
+    return mock_server
+
+
+@pytest.fixture
+def mock_factory() -> Iterator[Callable[..., MockServer]]:
+    """``mock_factory(config=None, **MockConfig fields)`` -> a started MockServer."""
+    started: list[MockServer] = []
+
+    def start(config: MockConfig | None = None, **fields: Any) -> MockServer:
+        server = MockServer(config or MockConfig(**fields)).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def signed_client(mock: MockServer) -> Iterator[httpx.Client]:
+    """An httpx client for the CodeArts Req and COC paths, signing with the mock's AK/SK."""
+    from attachkit.signing import AkSkAuth
+
+    with httpx.Client(base_url=mock.base_url, auth=AkSkAuth(mock.credentials)) as client:
+        yield client
+
+
+@pytest.fixture
+def ws_client(mock: MockServer) -> Iterator[httpx.Client]:
+    """An httpx client for WorldServer, logged in (the token is sent as the header)."""
+    with httpx.Client(base_url=mock.base_url) as client:
+        answer = client.post(
+            "/ws-api/v1/login", json={"username": mock.ws_user, "password": mock.ws_password}
+        )
+        answer.raise_for_status()
+        client.headers["token"] = answer.json()["sessionId"]
+        yield client
+
+
+@pytest.fixture
+def tmp_data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "mockdata"
+    path.mkdir()
+    return path

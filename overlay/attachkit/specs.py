@@ -8,6 +8,7 @@ request validation, so the three can never disagree. In a wheel they live inside
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +73,31 @@ def parameters(service: str, operation_id: str) -> list[dict[str, Any]]:
         parameter = resolve_ref(spec, raw)
         merged[(parameter["in"], parameter["name"])] = parameter
     return list(merged.values())
+
+
+@functools.cache
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    r"""A spec's ``pattern`` compiled with JSON Schema's (ECMA-262) meaning of ``$``.
+
+    In a Python regex ``$`` also matches just before a final newline, so ``^[0-9]{18,19}$``
+    would accept ``"956239067176935400\n"``; in a JSON Schema pattern ``$`` is the end of the
+    input. Every ``$`` outside a character class becomes ``\Z``; use the result with ``search``.
+    """
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "$":
+            ch = r"\Z"
+        out.append(ch)
+        i += 1
+    return re.compile("".join(out))

@@ -34,7 +34,8 @@ class ParameterRule:
         self.required = required
         types = schema.get("type", "string")
         self.types = set(types) if isinstance(types, list) else {types}
-        self.pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
+        self.pattern_text: str | None = schema.get("pattern")
+        self.pattern = specs.compile_pattern(self.pattern_text) if self.pattern_text else None
         self.min_length = schema.get("minLength")
         self.max_length = schema.get("maxLength")
         self.minimum = schema.get("minimum")
@@ -95,7 +96,7 @@ class ParameterRule:
             )
         if self.pattern is not None and not self.pattern.search(value):
             raise ValidationError(
-                self.name, f"{_describe(value)} does not match", f"pattern {self.pattern.pattern}"
+                self.name, f"{_describe(value)} does not match", f"pattern {self.pattern_text}"
             )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 from attachkit import specs
 
@@ -273,9 +273,20 @@ def _build_operations(service: str) -> list[Operation]:
     return built
 
 
-def _validator(schema: dict[str, Any], components: dict[str, Any]) -> Draft202012Validator:
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Any:
+    # jsonschema's own keyword uses re.search, whose "$" also matches before a final newline.
+    if validator.is_type(instance, "string") and not specs.compile_pattern(pattern).search(
+        instance
+    ):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_SpecValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+def _validator(schema: dict[str, Any], components: dict[str, Any]) -> Any:
     # Embedding the spec's components lets "#/components/..." references resolve in place.
-    return Draft202012Validator({**schema, "components": components})
+    return _SpecValidator({**schema, "components": components})
 
 
 def _types(spec: dict[str, Any], schema: dict[str, Any]) -> frozenset[str]:

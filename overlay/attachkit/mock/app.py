@@ -456,7 +456,11 @@ def _attachment_json(a: Attachment) -> dict[str, Any]:
 
 def _basename(name: str) -> str:
     # Old browsers send the client's full path; only the last component is the file's name.
-    return name.replace("\\", "/").rsplit("/", 1)[-1] or "file"
+    # Control characters (CR, LF, NUL...) never reach a stored name: the name comes back in
+    # JSON answers, in WorldServer's internalName and in Content-Disposition.
+    last = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in last if ch.isprintable() or ch == " ").strip()
+    return cleaned if cleaned not in ("", ".", "..") else "file"
 
 
 def _header_dict(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:

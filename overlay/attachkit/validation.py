@@ -17,6 +17,7 @@ from attachkit import specs
 from attachkit.errors import ValidationError
 
 _SHOWN_VALUE_LIMIT = 40
+_MAX_DIGITS = 40
 
 
 def _describe(value: Any) -> str:
@@ -76,6 +77,16 @@ class ParameterRule:
         if "string" not in self.types:
             # Integer parameters also accept a string of digits, the form ids often arrive in.
             if re.fullmatch(r"-?[0-9]+", value):
+                if len(value) > _MAX_DIGITS:
+                    # int() refuses thousands of digits (ValueError); no bound is that long.
+                    negative = value.startswith("-")
+                    bound = self.minimum if negative else self.maximum
+                    rule = f"{'minimum' if negative else 'maximum'} {bound}"
+                    raise ValidationError(
+                        self.name,
+                        f"a {len(value)}-digit number is out of range",
+                        rule if bound is not None else f"at most {_MAX_DIGITS} digits",
+                    )
                 self._check_integer(int(value))
                 return
             raise ValidationError(

@@ -111,9 +111,11 @@ class MultipartParser:
                 # The buffer starts with the delimiter line's CRLF, so an empty header block
                 # is CRLF CRLF at index 0.
                 end = buffer.find(b"\r\n\r\n")
+                # Checked whether or not the block's end has arrived, so the limit does not
+                # depend on how the body happens to be split into chunks.
+                if end > _MAX_HEADER_BLOCK or (end < 0 and len(buffer) > _MAX_HEADER_BLOCK):
+                    raise MultipartError("a part's headers are too long")
                 if end < 0:
-                    if len(buffer) > _MAX_HEADER_BLOCK:
-                        raise MultipartError("a part's headers are too long")
                     return
                 headers = _parse_header_block(buffer[2:end])
                 self._buffer = buffer[end + 4 :]

@@ -53,7 +53,9 @@ class Parameter:
 
     def coerce(self, raw: str) -> Any:
         """The typed value of a wire string, or the string itself when it does not parse."""
-        if "integer" in self.types and _INTEGER.fullmatch(raw):
+        # int() refuses thousands of digits (ValueError, a 500); such a value stays a string
+        # and fails the type check like any other non-integer.
+        if "integer" in self.types and len(raw) <= 40 and _INTEGER.fullmatch(raw):
             return int(raw)
         if "number" in self.types and _NUMBER.fullmatch(raw):
             return float(raw)

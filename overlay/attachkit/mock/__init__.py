@@ -11,18 +11,34 @@ Needs the ``attachkit[mock]`` extra (starlette-free: uvicorn and jsonschema). In
 From a shell: ``attachkit mock serve --port 8080`` (or ``python -m attachkit.mock serve``).
 """
 
-from attachkit.mock.app import MockApp, create_app
-from attachkit.mock.config import (
-    DEV_AK,
-    DEV_SK,
-    DEV_WS_PASSWORD,
-    DEV_WS_USER,
-    AkSkAccount,
-    Limits,
-    MockConfig,
-)
-from attachkit.mock.faults import FaultRule, Faults
-from attachkit.mock.server import MockServer
+# Names resolve on first use: `attachkit --help` builds the `mock serve` parser from
+# attachkit.mock.cli, and must not pay for importing uvicorn and the app to do so.
+_LAZY = {
+    "MockApp": "attachkit.mock.app",
+    "create_app": "attachkit.mock.app",
+    "DEV_AK": "attachkit.mock.config",
+    "DEV_SK": "attachkit.mock.config",
+    "DEV_WS_PASSWORD": "attachkit.mock.config",
+    "DEV_WS_USER": "attachkit.mock.config",
+    "AkSkAccount": "attachkit.mock.config",
+    "Limits": "attachkit.mock.config",
+    "MockConfig": "attachkit.mock.config",
+    "FaultRule": "attachkit.mock.faults",
+    "Faults": "attachkit.mock.faults",
+    "MockServer": "attachkit.mock.server",
+}
+
+
+def __getattr__(name: str) -> object:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'attachkit.mock' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEV_AK",

@@ -54,14 +54,6 @@ positive_data_acceptance.expected-statuses = {POSITIVE_STATUSES!r}
 [[operations]]
 include-operation-id = "getAttributeFiles"
 checks.not_a_server_error.expected-statuses = ["2xx", "3xx", "4xx", "500"]
-
-# SPEC GAP (reported to the lead): uploadAttributeFile documents 200, 401 and 404 only, but a
-# request without the multipart body or without its "file" part must be refused somehow; the
-# mock answers 400 with a message, as a Spring-based WorldServer does. Until the spec documents
-# that 400, the status-code check is off for this one operation.
-[[operations]]
-include-operation-id = "uploadAttributeFile"
-checks.status_code_conformance.enabled = false
 """.replace("'", '"')
 
 

@@ -296,8 +296,9 @@ def test_requests_sent_over_a_socket_verify(
 def test_signature_matches_the_official_sdk(
     path: str, query: list[tuple[str, object]], headers: list[tuple[str, str | bytes]]
 ) -> None:
-    signer_module = pytest.importorskip("huaweicloudsdkcore.signer.signer")
-    request_module = pytest.importorskip("huaweicloudsdkcore.sdk_request")
+    # Installed by the `dev` extra, so this comparison always runs in the test suite.
+    import huaweicloudsdkcore.sdk_request as request_module
+    import huaweicloudsdkcore.signer.signer as signer_module
 
     raw_path = httpx.URL("https://h").copy_with(path=path).raw_path.decode()
     text_headers = {

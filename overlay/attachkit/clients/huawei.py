@@ -294,83 +294,59 @@ def _coc_base_url(region: str | None, endpoint: str | None) -> str:
     return COC_ENDPOINTS[region]
 
 
-_ClientOptions = dict[str, Any]
+class _SignedService:
+    """The constructor every Huawei facade shares: where to send, and AK/SK signing."""
+
+    def __init__(
+        self,
+        *,
+        region: str | None = None,
+        endpoint: str | None = None,
+        credentials: Credentials | None = None,
+        timeout: Timeout = None,
+        max_retries: int = 3,
+        retry_policy: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], Any] | None = None,
+    ) -> None:
+        """``credentials`` default to ``Credentials.resolve()`` (environment, then profile file);
+        ``clock`` replaces the signer's clock (tests only)."""
+        auth = AkSkAuth(credentials or Credentials.resolve(), clock=clock)
+        super().__init__(  # type: ignore[call-arg]  # Client or AsyncClient, by the subclass
+            self._base_url(region, endpoint),
+            auth,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            transport=transport,
+        )
+
+    @staticmethod
+    def _base_url(region: str | None, endpoint: str | None) -> str:
+        raise NotImplementedError
 
 
-def _options(
-    timeout: Timeout,
-    max_retries: int,
-    retry_policy: RetryPolicy | None,
-    transport: Any,
-) -> _ClientOptions:
-    return {
-        "timeout": timeout,
-        "max_retries": max_retries,
-        "retry_policy": retry_policy,
-        "transport": transport,
-    }
-
-
-class _CodeArtsReqMixin:
+class _CodeArtsReqService(_SignedService):
     scrum: ScrumAttachments
     ipd: IpdAttachments
+    _base_url = staticmethod(_codearts_base_url)
 
-    def _attach_namespaces(self: Any) -> None:
-        self.scrum = ScrumAttachments(self)
-        self.ipd = IpdAttachments(self)
-
-
-def _auth(credentials: Credentials | None, clock: Callable[[], Any] | None) -> AkSkAuth:
-    return AkSkAuth(credentials or Credentials.resolve(), clock=clock)
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.scrum = ScrumAttachments(self)  # type: ignore[arg-type]
+        self.ipd = IpdAttachments(self)  # type: ignore[arg-type]
 
 
-class CodeArtsReq(_CodeArtsReqMixin, Client):
+class CodeArtsReq(_CodeArtsReqService, Client):
     """CodeArts Req attachments: ``.scrum`` and ``.ipd``. Sync; a context manager.
 
-    ``credentials`` default to ``Credentials.resolve()`` (environment, then profile file).
+    ``CodeArtsReq(region="cn-north-4" | endpoint=URL, credentials=..., timeout=...,
+    max_retries=...)``; credentials default to ``Credentials.resolve()``.
     """
 
-    def __init__(
-        self,
-        *,
-        region: str | None = None,
-        endpoint: str | None = None,
-        credentials: Credentials | None = None,
-        timeout: Timeout = None,
-        max_retries: int = 3,
-        retry_policy: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-        clock: Callable[[], Any] | None = None,
-    ) -> None:
-        super().__init__(
-            _codearts_base_url(region, endpoint),
-            _auth(credentials, clock),
-            **_options(timeout, max_retries, retry_policy, transport),
-        )
-        self._attach_namespaces()
 
-
-class AsyncCodeArtsReq(_CodeArtsReqMixin, AsyncClient):
+class AsyncCodeArtsReq(_CodeArtsReqService, AsyncClient):
     """The async twin of ``CodeArtsReq``: the same methods, awaited."""
-
-    def __init__(
-        self,
-        *,
-        region: str | None = None,
-        endpoint: str | None = None,
-        credentials: Credentials | None = None,
-        timeout: Timeout = None,
-        max_retries: int = 3,
-        retry_policy: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        clock: Callable[[], Any] | None = None,
-    ) -> None:
-        super().__init__(
-            _codearts_base_url(region, endpoint),
-            _auth(credentials, clock),
-            **_options(timeout, max_retries, retry_policy, transport),
-        )
-        self._attach_namespaces()
 
 
 class _CocOperations:
@@ -441,45 +417,16 @@ class _CocOperations:
         )
 
 
-class Coc(_CocOperations, Client):
-    """COC incident attachments. Sync; a context manager."""
+class Coc(_CocOperations, _SignedService, Client):
+    """COC incident attachments. Sync; a context manager.
 
-    def __init__(
-        self,
-        *,
-        region: str | None = None,
-        endpoint: str | None = None,
-        credentials: Credentials | None = None,
-        timeout: Timeout = None,
-        max_retries: int = 3,
-        retry_policy: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-        clock: Callable[[], Any] | None = None,
-    ) -> None:
-        super().__init__(
-            _coc_base_url(region, endpoint),
-            _auth(credentials, clock),
-            **_options(timeout, max_retries, retry_policy, transport),
-        )
+    ``Coc(region="cn-north-4" | endpoint=URL, credentials=...)``.
+    """
+
+    _base_url = staticmethod(_coc_base_url)
 
 
-class AsyncCoc(_CocOperations, AsyncClient):
+class AsyncCoc(_CocOperations, _SignedService, AsyncClient):
     """The async twin of ``Coc``: the same methods, awaited."""
 
-    def __init__(
-        self,
-        *,
-        region: str | None = None,
-        endpoint: str | None = None,
-        credentials: Credentials | None = None,
-        timeout: Timeout = None,
-        max_retries: int = 3,
-        retry_policy: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        clock: Callable[[], Any] | None = None,
-    ) -> None:
-        super().__init__(
-            _coc_base_url(region, endpoint),
-            _auth(credentials, clock),
-            **_options(timeout, max_retries, retry_policy, transport),
-        )
+    _base_url = staticmethod(_coc_base_url)

@@ -137,8 +137,10 @@ class _WorldServerOperations:
         )
 
 
-class WorldServer(_WorldServerOperations, Client):
-    """WorldServer attribute files. Sync; a context manager. Logs in on first use."""
+class _SessionService:
+    """The constructor both WorldServer facades share: a session that logs in on first use."""
+
+    _session_class: type[WorldServerSession] | type[AsyncWorldServerSession]
 
     def __init__(
         self,
@@ -149,10 +151,10 @@ class WorldServer(_WorldServerOperations, Client):
         timeout: Timeout = None,
         max_retries: int = 3,
         retry_policy: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.session = WorldServerSession(username, password, endpoint=endpoint)
-        super().__init__(
+        self.session = self._session_class(username, password, endpoint=endpoint)
+        super().__init__(  # type: ignore[call-arg]  # Client or AsyncClient, by the subclass
             endpoint,
             self.session,
             timeout=timeout,
@@ -162,26 +164,16 @@ class WorldServer(_WorldServerOperations, Client):
         )
 
 
-class AsyncWorldServer(_WorldServerOperations, AsyncClient):
+class WorldServer(_WorldServerOperations, _SessionService, Client):
+    """WorldServer attribute files. Sync; a context manager. Logs in on first use.
+
+    ``WorldServer(endpoint, username, password, timeout=..., max_retries=...)``.
+    """
+
+    _session_class = WorldServerSession
+
+
+class AsyncWorldServer(_WorldServerOperations, _SessionService, AsyncClient):
     """The async twin of ``WorldServer``: the same methods, awaited."""
 
-    def __init__(
-        self,
-        endpoint: str,
-        username: str,
-        password: str,
-        *,
-        timeout: Timeout = None,
-        max_retries: int = 3,
-        retry_policy: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        self.session = AsyncWorldServerSession(username, password, endpoint=endpoint)
-        super().__init__(
-            endpoint,
-            self.session,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            transport=transport,
-        )
+    _session_class = AsyncWorldServerSession

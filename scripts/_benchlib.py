@@ -7,10 +7,13 @@ colour another's figures.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import statistics
 import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -21,6 +24,71 @@ MIB = 1024 * 1024
 
 class ClientFailed(RuntimeError):
     """A measured client exited with a non-zero status."""
+
+
+# The process that starts every measured client. A child's peak RSS as wait4() reports it can
+# never be lower than the RSS of the process it was forked from (Linux carries the old memory's
+# high-water mark across exec), so forking clients from a benchmark driver that has imported
+# attachkit, or holds a big buffer, would inflate every figure. A bare interpreter started with
+# -I -S forks them instead: its own few MiB are the floor (below any Python client's RSS).
+_LAUNCHER = r"""
+import json, os, signal, sys, time
+def on_alarm(signum, frame):
+    os.kill(child, signal.SIGKILL)
+signal.signal(signal.SIGALRM, on_alarm)
+for line in sys.stdin:
+    job = json.loads(line)
+    out = os.open(job["stdout"] or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    started = time.perf_counter()
+    child = os.fork()
+    if child == 0:
+        try:
+            os.dup2(out, 1)
+            if job["env"] is not None:
+                os.execvpe(job["argv"][0], job["argv"], job["env"])
+            os.execvp(job["argv"][0], job["argv"])
+        finally:
+            os._exit(127)
+    os.close(out)
+    if job["timeout"]:
+        signal.alarm(max(1, int(job["timeout"])))
+    _, status, usage = os.wait4(child, 0)
+    wall = time.perf_counter() - started
+    signal.alarm(0)
+    print(json.dumps({"status": os.waitstatus_to_exitcode(status), "wall_s": wall,
+                      "user_s": usage.ru_utime, "sys_s": usage.ru_stime,
+                      "maxrss_kib": usage.ru_maxrss}), flush=True)
+"""
+
+_launcher: subprocess.Popen[str] | None = None
+
+
+def _launch(job: dict[str, Any]) -> dict[str, Any]:
+    global _launcher
+    if _launcher is None or _launcher.poll() is not None:
+        _launcher = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _LAUNCHER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+    assert _launcher.stdin is not None and _launcher.stdout is not None
+    _launcher.stdin.write(json.dumps(job) + "\n")
+    _launcher.stdin.flush()
+    answer = _launcher.stdout.readline()
+    if not answer:
+        raise ClientFailed("the launcher process died")
+    return dict(json.loads(answer))
+
+
+def stop_launcher() -> None:
+    """End the launcher process (it also ends by itself when this process exits)."""
+    global _launcher
+    if _launcher is not None:
+        assert _launcher.stdin is not None
+        _launcher.stdin.close()
+        _launcher.wait(10)
+        _launcher = None
 
 
 def measure(
@@ -35,41 +103,27 @@ def measure(
     ``wait4`` reports the child's own rusage: ``ru_maxrss`` is the peak resident set of that
     process (KiB on Linux), not of this one.
     """
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        list(argv),
-        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
-        env=dict(env) if env is not None else None,
-    )
-    out = b""
-    if capture:
-        assert proc.stdout is not None
-        # The children print a few lines at most; reading to EOF cannot deadlock.
-        out = proc.stdout.read()
-        proc.stdout.close()
-    deadline = None if timeout is None else start + timeout
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG if deadline else 0)
-        if pid:
-            break
-        if deadline is not None and time.perf_counter() > deadline:
-            proc.kill()
-            os.wait4(proc.pid, 0)
-            raise ClientFailed(f"{list(argv)[:3]} timed out after {timeout} s")
-        time.sleep(0.01)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise ClientFailed(f"{list(argv)[:3]} failed with exit code {proc.returncode}")
+    with tempfile.NamedTemporaryFile(prefix="bench-stdout-") as stdout:
+        answer = _launch(
+            {
+                "argv": list(argv),
+                "env": dict(env) if env is not None else None,
+                "stdout": stdout.name if capture else None,
+                "timeout": timeout,
+            }
+        )
+        out = Path(stdout.name).read_text("utf-8", "replace") if capture else ""
+    if answer["status"] != 0:
+        raise ClientFailed(f"{list(argv)[:3]} failed with exit code {answer['status']}")
     result: dict[str, Any] = {
-        "wall_s": wall,
-        "cpu_s": usage.ru_utime + usage.ru_stime,
-        "user_s": usage.ru_utime,
-        "sys_s": usage.ru_stime,
-        "peak_rss_mib": usage.ru_maxrss / 1024,  # Linux reports KiB
+        "wall_s": answer["wall_s"],
+        "cpu_s": answer["user_s"] + answer["sys_s"],
+        "user_s": answer["user_s"],
+        "sys_s": answer["sys_s"],
+        "peak_rss_mib": answer["maxrss_kib"] / 1024,  # Linux reports KiB
     }
     if capture:
-        result["stdout"] = out.decode("utf-8", "replace")
+        result["stdout"] = out
     return result
 
 

@@ -36,8 +36,10 @@ def load_spec(service: str) -> dict[str, Any]:
     """The parsed spec of ``service``. Parsed once per process; treat the result as read-only."""
     import yaml  # only needed on first use: keeps `import attachkit` and the CLI fast
 
+    # libyaml's loader, where PyYAML was built with it, parses the specs about ten times faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with spec_path(service).open(encoding="utf-8") as f:
-        loaded: dict[str, Any] = yaml.safe_load(f)
+        loaded: dict[str, Any] = yaml.load(f, Loader=loader)  # noqa: S506 - a safe loader
     return loaded
 
 

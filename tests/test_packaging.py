@@ -31,9 +31,9 @@ def test_wheel_contains_the_packages_and_the_specs(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for package in PACKAGES:
         assert f"{package}/__init__.py" in names
+        assert f"{package}/py.typed" in names
     for service in ("codearts-req", "coc", "worldserver"):
         assert f"attachkit/specs/{service}.yaml" in names
-    assert "attachkit/py.typed" in names
     assert not [n for n in names if n.startswith(("tests/", "scripts/", "generated/", "overlay/"))]
 
 

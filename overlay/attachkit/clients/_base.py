@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import types
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, Generic, Self, TypeVar
 
 import attrs
 import httpx
@@ -54,6 +54,9 @@ Timeout = float | httpx.Timeout | None
 # A generated upload builder insists on a body, which it turns into httpx ``files=``; the facade
 # drops that and streams its own multipart body, so an empty stand-in is enough.
 EMPTY_FILE = File(payload=io.BytesIO(b""))
+
+# The httpx client a ``Client`` (sync) or an ``AsyncClient`` runs its requests on.
+_Http = TypeVar("_Http", httpx.Client, httpx.AsyncClient)
 
 
 def upload_body(
@@ -104,10 +107,10 @@ class Operation:
         return self.method in {"GET", "DELETE"}
 
 
-class _Base:
+class _Base(Generic[_Http]):
     """What the sync and async clients share: options, the generated client, request building."""
 
-    _http: httpx.Client | httpx.AsyncClient
+    _http: _Http
 
     def __init__(self, *, timeout: Timeout, max_retries: int, retry_policy: RetryPolicy | None):
         if max_retries < 0:
@@ -142,7 +145,7 @@ class _Base:
         return self._request({**kwargs, "headers": headers, "content": content}, timeout)
 
 
-class Client(_Base):
+class Client(_Base[httpx.Client]):
     """Runs operations on a sync ``httpx.Client``. A context manager; close it when done."""
 
     def __init__(
@@ -163,7 +166,7 @@ class Client(_Base):
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> Client:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -180,7 +183,6 @@ class Client(_Base):
     ) -> Any:
         """Send one request (an upload when ``body`` is given) and parse its JSON answer."""
         http = self._http
-        assert isinstance(http, httpx.Client)
         if body is None:
             build = lambda: self._request(kwargs, timeout)  # noqa: E731
         else:
@@ -221,7 +223,6 @@ class Client(_Base):
         timeout: Timeout,
     ) -> DownloadResult:
         http = self._http
-        assert isinstance(http, httpx.Client)
         return download(
             http,
             self._request(kwargs, timeout),
@@ -244,7 +245,6 @@ class Client(_Base):
         timeout: Timeout,
     ) -> Iterator[bytes]:
         http = self._http
-        assert isinstance(http, httpx.Client)
         return stream(
             http,
             self._request(kwargs, timeout),
@@ -256,7 +256,7 @@ class Client(_Base):
         )
 
 
-class AsyncClient(_Base):
+class AsyncClient(_Base[httpx.AsyncClient]):
     """Runs operations on an ``httpx.AsyncClient``; every call returns an awaitable."""
 
     def __init__(
@@ -281,7 +281,7 @@ class AsyncClient(_Base):
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def __aenter__(self) -> AsyncClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -297,7 +297,6 @@ class AsyncClient(_Base):
         timeout: Timeout = None,
     ) -> Any:
         http = self._http
-        assert isinstance(http, httpx.AsyncClient)
         if body is None:
             build = lambda: self._request(kwargs, timeout)  # noqa: E731
         else:
@@ -338,7 +337,6 @@ class AsyncClient(_Base):
         timeout: Timeout,
     ) -> DownloadResult:
         http = self._http
-        assert isinstance(http, httpx.AsyncClient)
         return await async_download(
             http,
             self._request(kwargs, timeout),
@@ -361,7 +359,6 @@ class AsyncClient(_Base):
         timeout: Timeout,
     ) -> AsyncIterator[bytes]:
         http = self._http
-        assert isinstance(http, httpx.AsyncClient)
         return async_stream(
             http,
             self._request(kwargs, timeout),

@@ -8,6 +8,7 @@ classes serve the sync facades (``CodeArtsReq``, ``Coc``) and the async ones (``
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable
 from typing import Any
@@ -40,6 +41,7 @@ from attachkit.validation import validate_parameters
 from coc_client.api.attachments import download_attachment as coc_download
 from coc_client.api.attachments import upload_attachment as coc_upload
 from coc_client.models import TicketType, UploadAttachmentBody
+from coc_client.types import File as CocFile
 from codearts_req_client.api.ipd import (
     download_ipd_attachment,
     list_ipd_attachments,
@@ -56,6 +58,8 @@ SCRUM_MAX_BYTES = 50 * MB
 IPD_MAX_BYTES = 200 * MB
 COC_MAX_BYTES = 10 * MB
 COC_EXTENSIONS = (".jpg", ".png", ".docx", ".txt", ".pdf")
+# EMPTY_FILE's counterpart in COC's own generated types.
+COC_EMPTY_FILE = CocFile(payload=io.BytesIO(b""))
 COC_ENDPOINTS = {
     "cn-north-4": "https://coc.myhuaweicloud.com",
     "ap-southeast-3": "https://coc-intl.myhuaweicloud.com",
@@ -275,7 +279,7 @@ def _codearts_base_url(region: str | None, endpoint: str | None) -> str:
     server = specs.load_spec("codearts-req")["servers"][0]
     regions = server["variables"]["region"]["enum"]
     region = region or os.environ.get("HUAWEICLOUD_SDK_REGION")
-    if region not in regions:
+    if region is None or region not in regions:
         raise ConfigurationError(
             f"CodeArts Req needs endpoint= or a region, one of {', '.join(regions)}"
             + (f"; got {region!r}" if region else "")
@@ -372,7 +376,7 @@ class _CocOperations:
             "file", source, filename, progress, max_bytes=COC_MAX_BYTES, extensions=COC_EXTENSIONS
         )
         kwargs = coc_upload._get_kwargs(
-            TicketType(ticket_type), body=UploadAttachmentBody(file=EMPTY_FILE)
+            TicketType(ticket_type), body=UploadAttachmentBody(file=COC_EMPTY_FILE)
         )
         kwargs.pop("files")
         return self._call(UPLOAD_COC, kwargs, body=body, max_retries=max_retries, timeout=timeout)

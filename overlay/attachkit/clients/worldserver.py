@@ -6,12 +6,12 @@ the ``token`` header and logs in again once when a call is refused with 401.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import httpx
 
 from attachkit.clients._base import (
-    EMPTY_FILE,
     AsyncClient,
     Client,
     Operation,
@@ -26,11 +26,14 @@ from attachkit.validation import validate_parameters
 from attachkit.worldserver_session import AsyncWorldServerSession, WorldServerSession
 from worldserver_client.api.attachments import get_attribute_files, upload_attribute_file
 from worldserver_client.models import GetAttributeFilesResourceType, UploadAttributeFileBody
+from worldserver_client.types import File
 
 UPLOAD = Operation("worldserver", "uploadAttributeFile", upload_attribute_file, text_error_parser)
 GET_FILES = Operation("worldserver", "getAttributeFiles", get_attribute_files, text_error_parser)
 # WorldServer documents no size limit for attribute files; this only keeps the check uniform.
 _NO_LIMIT = 2**63
+# The generated upload builder's required body; the facade streams its own (see _base.EMPTY_FILE).
+EMPTY_FILE = File(payload=io.BytesIO(b""))
 
 
 class _WorldServerOperations:

@@ -131,7 +131,9 @@ class Credentials:
             if value is not None:
                 values[name] = value
         _log.debug("using Huawei Cloud credentials from %s", source)
-        return cls(**values)
+        found_ak, found_sk = values.pop("ak"), values.pop("sk")
+        assert found_ak and found_sk  # each place above returns only a complete pair
+        return cls(found_ak, found_sk, **values)
 
 
 def _from_explicit(

@@ -22,7 +22,7 @@ __all__ = ["add_mock_parser", "build_parser", "serve", "main"]
 
 def add_mock_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``mock`` (with its ``serve`` sub-command) to an argparse sub-parser collection."""
-    mock = subparsers.add_parser(
+    mock: argparse.ArgumentParser = subparsers.add_parser(
         "mock",
         help="run the local mock of CodeArts Req, COC and WorldServer",
         description="A local mock of CodeArts Req, COC and WorldServer for tests.",

@@ -108,7 +108,7 @@ class FileDownload(Response):
             await send({"type": "http.response.start", "status": 416, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return
-        if wanted is not None:
+        if isinstance(wanted, tuple):
             start, end = wanted
             status = 206
             headers.append((b"content-range", f"bytes {start}-{end}/{self.size}".encode()))

@@ -283,7 +283,8 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_SpecValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+# types-jsonschema leaves extend() unannotated.
+_SpecValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
 
 
 def _validator(schema: dict[str, Any], components: dict[str, Any]) -> Any:

@@ -57,7 +57,7 @@ class RetryPolicy:
 
     def backoff(self, retry_number: int) -> float:
         """Full jitter: uniform in ``[0, min(max_delay, base_delay * 2**retry_number))``."""
-        ceiling = min(self.max_delay, self.base_delay * (2 ** min(retry_number, 62)))
+        ceiling = min(self.max_delay, self.base_delay * (2.0 ** min(retry_number, 62)))
         return self.random() * ceiling
 
     def delay(self, retry_number: int, response: httpx.Response | None = None) -> float:

@@ -22,7 +22,7 @@ import os
 import re
 import secrets
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
@@ -226,7 +226,7 @@ _Sink = _FileSink | _FileObjectSink
 def _make_sink(dest: Destination, overwrite: bool, fallback: str, fsync: bool) -> _Sink:
     if hasattr(dest, "write"):
         return _FileObjectSink(dest)  # type: ignore[arg-type]
-    return _FileSink(dest, overwrite, fallback, fsync)  # type: ignore[arg-type]
+    return _FileSink(dest, overwrite, fallback, fsync)
 
 
 def _quiet_fdatasync(fd: int) -> None:
@@ -409,7 +409,7 @@ def _tune_read_size(response: httpx.Response) -> None:
     connection.READ_NUM_BYTES = max(connection.READ_NUM_BYTES, DOWNLOAD_READ_SIZE)
     # httpcore AnyIOStream → anyio SocketStream → asyncio transport.
     socket_stream = getattr(getattr(connection, "_network_stream", None), "_stream", None)
-    transport = getattr(socket_stream, "_transport", None)
+    transport: Any = getattr(socket_stream, "_transport", None)
     if isinstance(getattr(transport, "max_size", None), int):
         transport.max_size = max(transport.max_size, DOWNLOAD_READ_SIZE)
 
@@ -479,9 +479,9 @@ def _chunks(
             else:
                 _tune_read_size(response)
                 started = state.offset
-                body = _body(response, state.decoded)
+                content = _body(response, state.decoded)
                 try:
-                    for raw in body:
+                    for raw in content:
                         data = state.take(raw)
                         if data:
                             yield data
@@ -562,7 +562,7 @@ async def _achunks(
     retry: RetryState,
     parser: ErrorParser,
     service: str | None,
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     while True:
         try:
             response = await client.send(_attempt(request, state.request_headers()), stream=True)
@@ -588,9 +588,9 @@ async def _achunks(
             else:
                 _tune_read_size(response)
                 started = state.offset
-                body = _abody(response, state.decoded)
+                content = _abody(response, state.decoded)
                 try:
-                    async for raw in body:
+                    async for raw in content:
                         data = state.take(raw)
                         if data:
                             yield data

@@ -24,12 +24,24 @@ _LAZY = {
     **{
         name: "attachkit.errors"
         for name in (
-            "AttachkitError", "ConfigurationError", "CredentialsNotFoundError", "ValidationError",
-            "TransportError", "TimeoutError", "IntegrityError", "DestinationExistsError",
-            "APIError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
-            "NotFoundError", "ConflictError", "RateLimitedError", "ServerError",
+            "AttachkitError",
+            "ConfigurationError",
+            "CredentialsNotFoundError",
+            "ValidationError",
+            "TransportError",
+            "TimeoutError",
+            "IntegrityError",
+            "DestinationExistsError",
+            "APIError",
+            "BadRequestError",
+            "AuthenticationError",
+            "PermissionDeniedError",
+            "NotFoundError",
+            "ConflictError",
+            "RateLimitedError",
+            "ServerError",
         )
-    },  # fmt: skip
+    },
 }
 __all__ = ["__version__", *_LAZY]
 

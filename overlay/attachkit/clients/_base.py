@@ -108,7 +108,7 @@ class Operation:
 
 
 class _Base(Generic[_Http]):
-    """What the sync and async clients share: options, the generated client, request building."""
+    """What the sync and async clients share: options, retry policy, request building."""
 
     _http: _Http
 

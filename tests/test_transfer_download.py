@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import importlib
 import io
 import os
 import socket
@@ -142,6 +143,19 @@ def _policy(sleeps: list[float] | None = None, max_retries: int = 3) -> RetryPol
     )
 
 
+_engine = importlib.import_module("attachkit.transfer.download")
+
+
+@pytest.fixture(params=["small body", "large body"])
+def engine(request, monkeypatch):
+    """Runs a test twice: as a small body is handled, and as a large one is (the thresholds
+    lowered): read from the socket past h11, hashed and written by the worker thread."""
+    if request.param == "large body":
+        monkeypatch.setattr(_engine, "_DIRECT_BYTES", 0)
+        monkeypatch.setattr(_engine, "_BACKGROUND_BYTES", 0)
+    return request.param
+
+
 def _get(url: str) -> httpx.Request:
     return httpx.Request("GET", url)
 
@@ -153,7 +167,7 @@ def _leftovers(directory: Path) -> list[str]:
 # --- happy paths ---------------------------------------------------------------------------
 
 
-def test_download_to_path_returns_size_and_sha256(server, tmp_path):
+def test_download_to_path_returns_size_and_sha256(server, tmp_path, engine):
     url, _ = server
     calls: list[tuple[int, int | None]] = []
     with httpx.Client() as client:
@@ -213,7 +227,7 @@ def test_hostile_names_stay_inside_the_directory(server, tmp_path, header, expec
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inner"]
 
 
-def test_download_to_file_object(server):
+def test_download_to_file_object(server, engine):
     url, _ = server
     sink = io.BytesIO()
     with httpx.Client() as client:
@@ -238,7 +252,7 @@ def test_download_asks_for_identity_encoding(server, tmp_path):
 # --- resume, restart, integrity ------------------------------------------------------------
 
 
-def test_resume_after_cut_uses_range_and_if_range(server, tmp_path):
+def test_resume_after_cut_uses_range_and_if_range(server, tmp_path, engine):
     url, behaviour = server
     behaviour.cuts = [100_000, 300_000]
     sleeps: list[float] = []
@@ -252,7 +266,7 @@ def test_resume_after_cut_uses_range_and_if_range(server, tmp_path):
     assert _leftovers(tmp_path) == []
 
 
-def test_async_resume_after_cut(server, tmp_path):
+def test_async_resume_after_cut(server, tmp_path, engine):
     url, behaviour = server
     behaviour.cuts = [12_345]
 
@@ -266,7 +280,7 @@ def test_async_resume_after_cut(server, tmp_path):
     assert _leftovers(tmp_path) == []
 
 
-def test_changed_etag_restarts_from_zero(server, tmp_path):
+def test_changed_etag_restarts_from_zero(server, tmp_path, engine):
     url, behaviour = server
     new = b"new version " * 50_000
     behaviour.cuts = [200_000]
@@ -286,7 +300,7 @@ def test_changed_etag_restarts_from_zero(server, tmp_path):
     assert (0, len(new)) in calls  # progress went back to zero when the file was replaced
 
 
-def test_server_ignoring_range_restarts_from_zero(server, tmp_path):
+def test_server_ignoring_range_restarts_from_zero(server, tmp_path, engine):
     url, behaviour = server
     behaviour.cuts = [50_000]
     behaviour.ignore_range = True
@@ -316,7 +330,7 @@ def test_async_stream_refuses_a_changed_file_after_yielding(server):
         asyncio.run(main())
 
 
-def test_gives_up_after_the_retry_budget_and_leaves_nothing(server, tmp_path):
+def test_gives_up_after_the_retry_budget_and_leaves_nothing(server, tmp_path, engine):
     url, behaviour = server
     behaviour.cuts = [0, 0, 0, 0, 0]  # no progress at all: every attempt counts
     with httpx.Client() as client, pytest.raises(TransportError):
@@ -325,7 +339,7 @@ def test_gives_up_after_the_retry_budget_and_leaves_nothing(server, tmp_path):
     assert len(behaviour.requests) == 3
 
 
-def test_cuts_that_make_progress_do_not_exhaust_the_budget(server, tmp_path):
+def test_cuts_that_make_progress_do_not_exhaust_the_budget(server, tmp_path, engine):
     url, behaviour = server
     behaviour.cuts = [100_000] * 8
     with httpx.Client() as client:
@@ -333,7 +347,7 @@ def test_cuts_that_make_progress_do_not_exhaust_the_budget(server, tmp_path):
     assert got.path.read_bytes() == CONTENT
 
 
-def test_short_body_is_an_integrity_error_and_leaves_no_file(server, tmp_path):
+def test_short_body_is_an_integrity_error_and_leaves_no_file(server, tmp_path, engine):
     url, behaviour = server
     # Announced more than is sent, and no retries: the size check must catch it.
     behaviour.lie_content_length = len(CONTENT) + 10
@@ -445,7 +459,7 @@ def test_persistent_503_raises_server_error(server, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_async_errors_leave_no_partial_file(server, tmp_path):
+def test_async_errors_leave_no_partial_file(server, tmp_path, engine):
     url, behaviour = server
     behaviour.cuts = [500_000]
 
@@ -458,7 +472,7 @@ def test_async_errors_leave_no_partial_file(server, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_interrupted_by_caller_leaves_no_partial_file(server, tmp_path):
+def test_interrupted_by_caller_leaves_no_partial_file(server, tmp_path, engine):
     url, _ = server
 
     def stop(done: int, total: int | None) -> None:
@@ -468,6 +482,68 @@ def test_interrupted_by_caller_leaves_no_partial_file(server, tmp_path):
     with httpx.Client() as client, pytest.raises(KeyboardInterrupt):
         download(client, _get(url), tmp_path / "o", progress=stop)
     assert list(tmp_path.iterdir()) == []
+
+
+def _failing_after(calls: int):
+    real = _engine._FileSink.write
+    seen = [0]
+
+    def write(self, chunk):
+        seen[0] += 1
+        if seen[0] > calls:
+            raise OSError(28, "No space left on device")
+        real(self, chunk)
+
+    return write
+
+
+def _workers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "attachkit-download"]
+
+
+def test_a_failed_write_in_the_worker_is_raised_and_leaves_no_file(server, tmp_path, monkeypatch):
+    url, behaviour = server
+    behaviour.content = CONTENT * 6  # ~6 MiB: over the threshold, so the worker thread writes
+    monkeypatch.setattr(_engine._FileSink, "write", _failing_after(1))
+    with httpx.Client() as client, pytest.raises(OSError, match="No space left"):
+        download(client, _get(url), tmp_path / "out.bin")
+    assert list(tmp_path.iterdir()) == []
+    assert _workers() == []
+
+
+def test_async_worker_failure_is_raised_and_leaves_no_file(server, tmp_path, monkeypatch):
+    url, behaviour = server
+    behaviour.content = CONTENT * 6
+    monkeypatch.setattr(_engine._FileSink, "write", _failing_after(2))
+
+    async def main():
+        async with httpx.AsyncClient() as client:
+            await async_download(client, _get(url), tmp_path / "out.bin")
+
+    with pytest.raises(OSError, match="No space left"):
+        asyncio.run(main())
+    assert list(tmp_path.iterdir()) == []
+    assert _workers() == []
+
+
+def test_large_body_resumes_with_the_worker_and_hashes_every_byte(server, tmp_path):
+    url, behaviour = server
+    behaviour.content = content = os.urandom(9 * 1024 * 1024 + 7)
+    behaviour.cuts = [5 * 1024 * 1024 + 3]
+    calls: list[int] = []
+    with httpx.Client() as client:
+        got = download(
+            client,
+            _get(url),
+            tmp_path / "out.bin",
+            policy=_policy(),
+            progress=lambda d, t: calls.append(d),
+        )
+    assert got.path.read_bytes() == content
+    assert got.sha256 == hashlib.sha256(content).hexdigest()
+    assert behaviour.requests[1]["range"] == f"bytes={5 * 1024 * 1024 + 3}-"
+    assert calls[-1] == len(content) and calls == sorted(calls)
+    assert _leftovers(tmp_path) == [] and _workers() == []
 
 
 # --- performance plumbing --------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """A local mock of CodeArts Req, COC and WorldServer, driven by attachkit's OpenAPI specs.
 
-Needs the ``attachkit[mock]`` extra (starlette-free: uvicorn and jsonschema). In-process use::
+Needs the ``attachkit[mock]`` extra (uvicorn and jsonschema). In-process use::
 
     from attachkit.mock import MockServer
 

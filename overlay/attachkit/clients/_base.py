@@ -23,6 +23,7 @@ import attrs
 import httpx
 
 from attachkit import specs
+from attachkit.clients._pool import ShardedAsyncTransport
 from attachkit.errors import TransportError, ValidationError
 from attachkit.transfer import (
     DownloadResult,
@@ -271,11 +272,11 @@ class AsyncClient(_Base[httpx.AsyncClient]):
         max_connections: int = 100,
     ) -> None:
         super().__init__(timeout=timeout, max_retries=max_retries, retry_policy=retry_policy)
-        limits = httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections
-        )
         self._http = httpx.AsyncClient(
-            base_url=base_url, auth=auth, timeout=self._timeout, transport=transport, limits=limits
+            base_url=base_url,
+            auth=auth,
+            timeout=self._timeout,
+            transport=transport or ShardedAsyncTransport(max_connections),
         )
 
     async def aclose(self) -> None:

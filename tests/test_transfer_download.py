@@ -587,3 +587,40 @@ def test_async_connection_and_event_loop_transport_read_1_mib(server):
             return conn.READ_NUM_BYTES, transport.max_size
 
     assert asyncio.run(main()) == (1024 * 1024, 1024 * 1024)
+
+
+def test_chunked_body_with_a_content_length_is_framed_by_its_chunks(monkeypatch, tmp_path):
+    """A server (or proxy) that sends both Transfer-Encoding: chunked and Content-Length: the
+    body is the chunks' data, never the raw bytes with their framing, on every read path."""
+    monkeypatch.setattr(_engine, "_DIRECT_BYTES", 0)
+    body = os.urandom(3 * 1024 * 1024)  # more than one read: most of it past h11
+    chunked = (
+        b"".join(
+            b"%x\r\n%s\r\n" % (len(body[i : i + 4096]), body[i : i + 4096])
+            for i in range(0, len(body), 4096)
+        )
+        + b"0\r\n\r\n"
+    )
+    head = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+        b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+    )
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer_once() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(head + chunked)
+
+    thread = threading.Thread(target=answer_once, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/file"
+        with httpx.Client() as client:
+            got = download(client, _get(url), tmp_path / "out.bin", policy=_policy(max_retries=0))
+    finally:
+        thread.join(timeout=10)
+        listener.close()
+    assert (tmp_path / "out.bin").read_bytes() == body
+    assert got.sha256 == hashlib.sha256(body).hexdigest()

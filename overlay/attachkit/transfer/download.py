@@ -564,6 +564,10 @@ def _direct_reader(response: httpx.Response, decoded: bool) -> _Direct | None:
     length = response.headers.get("content-length", "")
     if decoded or not length.isdigit() or int(length) <= _DIRECT_BYTES:
         return None
+    # With Transfer-Encoding (chunked) h11 frames the body by its chunks whatever
+    # Content-Length says; reading Content-Length raw bytes would keep the chunk framing.
+    if "transfer-encoding" in response.headers:
+        return None
     connection = _find_connection(response.stream)
     parser = getattr(connection, "_h11_state", None)
     network = getattr(connection, "_network_stream", None)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import io
 
+import pytest
+
 import attachkit
-from attachkit.clients._pool import CONNECTIONS_PER_SHARD, ShardedAsyncTransport
+from attachkit.clients._pool import CONNECTIONS_PER_SHARD, ShardedAsyncTransport, async_transport
 from attachkit.mock import MockServer
 
 IPD_PROJECT = "gdbdf969b32694524a949b5ef6b3e124a"
 IPD_ISSUE = "956239067176935400"
+PAYLOAD = b"small attachment\n" * 60
 
 
 def test_total_connections_are_split_into_small_pools() -> None:
@@ -20,14 +23,35 @@ def test_total_connections_are_split_into_small_pools() -> None:
         assert shard._pool._max_connections == CONNECTIONS_PER_SHARD
 
 
-def test_concurrent_downloads_use_many_small_pools(mock: MockServer) -> None:
-    payload = b"small attachment\n" * 60
+def test_proxies_in_the_environment_leave_httpx_its_own_transport(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    assert isinstance(async_transport(100), ShardedAsyncTransport)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.test:3128")
+    assert async_transport(100) is None
 
+
+def shard_connections(req: attachkit.AsyncCodeArtsReq) -> list[int]:
+    transport = req._http._transport
+    assert isinstance(transport, ShardedAsyncTransport)
+    return [len(shard._pool.connections) for shard in transport._shards]
+
+
+def test_concurrent_downloads_use_many_small_pools(mock: MockServer) -> None:
     async def scenario() -> list[int]:
         async with attachkit.AsyncCodeArtsReq(
             endpoint=mock.base_url, credentials=mock.credentials
         ) as req:
-            uploaded = await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, payload, filename="s.txt")
+            uploaded = await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, PAYLOAD, filename="s.txt")
             attachment_id = uploaded.result[0].id
 
             async def fetch() -> bytes:
@@ -36,12 +60,24 @@ def test_concurrent_downloads_use_many_small_pools(mock: MockServer) -> None:
                 return sink.getvalue()
 
             bodies = await asyncio.gather(*(fetch() for _ in range(64)))
-            assert all(body == payload for body in bodies)
-            transport = req._http._transport
-            assert isinstance(transport, ShardedAsyncTransport)
-            return [len(shard._pool.connections) for shard in transport._shards]
+            assert all(body == PAYLOAD for body in bodies)
+            return shard_connections(req)
 
     connections = asyncio.run(scenario())
 
     assert sum(1 for n in connections if n) > 1  # the requests did not all queue on one pool
     assert max(connections) <= CONNECTIONS_PER_SHARD
+
+
+def test_calls_one_after_another_reuse_one_connection(mock: MockServer) -> None:
+    async def scenario() -> list[int]:
+        async with attachkit.AsyncCodeArtsReq(
+            endpoint=mock.base_url, credentials=mock.credentials
+        ) as req:
+            uploaded = await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, PAYLOAD, filename="s.txt")
+            for _ in range(10):
+                await req.ipd.list(IPD_PROJECT, IPD_ISSUE)
+                await req.ipd.download(IPD_PROJECT, uploaded.result[0].id, io.BytesIO())
+            return shard_connections(req)
+
+    assert sum(asyncio.run(scenario())) == 1

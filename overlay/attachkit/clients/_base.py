@@ -23,7 +23,7 @@ import attrs
 import httpx
 
 from attachkit import specs
-from attachkit.clients._pool import ShardedAsyncTransport
+from attachkit.clients._pool import async_transport
 from attachkit.errors import TransportError, ValidationError
 from attachkit.transfer import (
     DownloadResult,
@@ -276,7 +276,7 @@ class AsyncClient(_Base[httpx.AsyncClient]):
             base_url=base_url,
             auth=auth,
             timeout=self._timeout,
-            transport=transport or ShardedAsyncTransport(max_connections),
+            transport=transport or async_transport(max_connections),
         )
 
     async def aclose(self) -> None:

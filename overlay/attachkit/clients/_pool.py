@@ -3,22 +3,38 @@
 httpcore's pool, each time it hands out a connection, re-examines every queued request against
 every connection it holds, and asks each connection's socket whether it has expired. With 32
 requests in flight that is about a thousand socket probes per request, and the async client
-became slower with 32 in flight than with one. Several small pools, taken in turn, keep each of
-those scans to a handful of connections while the total stays the same.
+became slower with 32 in flight than with one. Several small pools keep each of those scans to a
+handful of connections while the total stays the same.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
+import urllib.request
+from collections.abc import AsyncIterator
 
 import httpx
 
 CONNECTIONS_PER_SHARD = 4
 
 
+def async_transport(max_connections: int) -> httpx.AsyncBaseTransport | None:
+    """The transport for an async facade; None (httpx's own) when proxies are configured.
+
+    httpx honours HTTP(S)_PROXY and NO_PROXY only when it builds its transports itself, so with a
+    proxy in the environment the sharded pool steps aside rather than bypass the proxy.
+    """
+    if urllib.request.getproxies():
+        return None
+    return ShardedAsyncTransport(max_connections)
+
+
 class ShardedAsyncTransport(httpx.AsyncBaseTransport):
-    """``max_connections`` spread over pools of ``CONNECTIONS_PER_SHARD``, used round-robin."""
+    """``max_connections`` spread over pools of ``CONNECTIONS_PER_SHARD``.
+
+    Each request goes to the pool with the fewest responses open, the first such pool on a tie,
+    so calls made one after another keep reusing the first pool's warm connection.
+    """
 
     def __init__(self, max_connections: int) -> None:
         shards = max(1, math.ceil(max_connections / CONNECTIONS_PER_SHARD))
@@ -27,13 +43,43 @@ class ShardedAsyncTransport(httpx.AsyncBaseTransport):
         # One TLS context for all: loading the CA bundle costs ~30 ms per context.
         tls = httpx.create_ssl_context()
         self._shards = [httpx.AsyncHTTPTransport(verify=tls, limits=limits) for _ in range(shards)]
-        # Round-robin rather than least-busy: it needs no bookkeeping when a response is closed,
-        # and with requests of similar cost it spreads them as evenly.
-        self._next_shard = itertools.cycle(self._shards)
+        self._open = [0] * shards
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await next(self._next_shard).handle_async_request(request)
+        index = self._open.index(min(self._open))
+        self._open[index] += 1
+        try:
+            response = await self._shards[index].handle_async_request(request)
+        except BaseException:
+            self._open[index] -= 1
+            raise
+        assert isinstance(response.stream, httpx.AsyncByteStream)
+        response.stream = _CountedStream(response.stream, self._open, index)
+        return response
 
     async def aclose(self) -> None:
         for shard in self._shards:
             await shard.aclose()
+
+
+class _CountedStream(httpx.AsyncByteStream):
+    """A response body that gives its pool's slot back when it is closed (once)."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, open_counts: list[int], index: int) -> None:
+        # Named `_stream` like httpx's own wrappers, so the download engine's walk from a
+        # response to its HTTP/1.1 connection (transfer.download) passes through this one too.
+        self._stream = stream
+        self._open_counts = open_counts
+        self._index: int | None = index
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        finally:
+            if self._index is not None:
+                self._open_counts[self._index] -= 1
+                self._index = None

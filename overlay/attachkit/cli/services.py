@@ -53,6 +53,14 @@ def _leaf(
 ) -> argparse.ArgumentParser:
     parser = group.add_parser(name, help=help, description=help)
     parser.set_defaults(handler=f"attachkit.cli.run:{handler}")
+    # The output flags work after the operation too; SUPPRESS keeps the top-level value unless
+    # the flag is given here.
+    parser.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="JSON output"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bars"
+    )
     return parser
 
 

@@ -8,8 +8,10 @@ import asyncio
 import hashlib
 import io
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -113,6 +115,48 @@ def test_uploads_from_bytes_and_file_objects(req: attachkit.CodeArtsReq, payload
     )
     for uploaded in (from_bytes, from_file):
         assert b"".join(req.scrum.stream(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id)) == payload
+
+
+def _pipe(data: bytes) -> BinaryIO:
+    """The read end of an OS pipe that a thread fills with ``data``: a non-seekable source."""
+    read_fd, write_fd = os.pipe()
+
+    def fill() -> None:
+        with open(write_fd, "wb") as writer:
+            writer.write(data)
+
+    threading.Thread(target=fill, daemon=True).start()
+    return open(read_fd, "rb")
+
+
+def test_upload_from_a_pipe_needs_its_size(
+    req: attachkit.CodeArtsReq, ws: attachkit.WorldServer, payload: bytes
+) -> None:
+    with _pipe(payload) as pipe:
+        assert not pipe.seekable()
+        with pytest.raises(ValueError, match="size="):
+            req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, pipe, filename="piped.bin")
+        uploaded = req.scrum.upload(
+            SCRUM_PROJECT, SCRUM_ISSUE, pipe, filename="piped.bin", size=len(payload)
+        )
+    assert b"".join(req.scrum.stream(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id)) == payload
+
+    with _pipe(payload) as pipe:
+        stored = ws.upload(1113, pipe, filename="piped.txt", size=len(payload))
+    streamed = ws.stream(stored.internal_name, download_token=stored.download_token)
+    assert b"".join(streamed) == payload
+
+
+def test_worldserver_relogin_cannot_resend_a_pipe_and_says_so(
+    ws: attachkit.WorldServer, mock: MockServer, payload: bytes
+) -> None:
+    ws.upload(1113, b"warm-up", filename="first.txt")  # logs in and caches the token
+    mock.reset()  # the mock forgets every session: the cached token is now refused with 401
+    with _pipe(payload) as pipe, pytest.raises(errors.BodyNotReplayableError) as caught:
+        ws.upload(1113, pipe, filename="piped.txt", size=len(payload))
+    assert isinstance(caught.value, errors.AttachkitError)
+    assert "piped.txt" in str(caught.value)
+    assert "non-seekable" in str(caught.value)
 
 
 def test_download_into_binary_file_object(req: attachkit.CodeArtsReq, payload: bytes) -> None:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from attachkit.errors import IntegrityError, TransportError
+from attachkit.errors import BodyNotReplayableError, IntegrityError, TransportError
 from attachkit.transfer import (
     MultipartFile,
     RetryPolicy,
@@ -180,7 +180,7 @@ def test_non_seekable_source_needs_a_size_and_is_not_replayable():
     body = MultipartFile("file", _Pipe(TRICKY), size=len(TRICKY), filename="p")
     assert not body.replayable
     assert _parse(body.content_type, b"".join(body.stream()))[1] == TRICKY
-    with pytest.raises(RuntimeError):
+    with pytest.raises(BodyNotReplayableError, match="non-seekable"):
         b"".join(body.stream())
 
 

@@ -30,6 +30,7 @@ _LAZY = {
             "ValidationError",
             "TransportError",
             "TimeoutError",
+            "BodyNotReplayableError",
             "IntegrityError",
             "DestinationExistsError",
             "APIError",

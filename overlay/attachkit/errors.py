@@ -17,6 +17,7 @@ __all__ = [
     "ValidationError",
     "TransportError",
     "TimeoutError",
+    "BodyNotReplayableError",
     "IntegrityError",
     "DestinationExistsError",
     "APIError",
@@ -64,6 +65,15 @@ class TransportError(AttachkitError):
 
 class TimeoutError(TransportError, builtins.TimeoutError):  # noqa: A001 - the public name
     """A connect, read, write or pool timeout expired."""
+
+
+class BodyNotReplayableError(TransportError):
+    """The request had to be sent again, but its body came from a one-shot stream (a pipe).
+
+    A WorldServer re-login after 401 repeats the request; an upload read from a non-seekable
+    file object has already been consumed by then. Upload from a path, bytes or a seekable file
+    when the request may need to be sent twice.
+    """
 
 
 class IntegrityError(AttachkitError):

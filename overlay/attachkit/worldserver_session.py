@@ -9,7 +9,8 @@ for the one already logging in instead of logging in itself.
 
 A request answered 401 is repeated once with a fresh token. Its body must be replayable for
 that (bytes, JSON, or a multipart upload from seekable files); a one-shot generator body
-cannot be sent twice, and httpx then raises ``httpx.StreamConsumed``.
+cannot be sent twice, and httpx then raises ``httpx.StreamConsumed`` (the facades' own upload
+body read from a pipe raises ``attachkit.errors.BodyNotReplayableError``).
 """
 
 from __future__ import annotations

@@ -68,9 +68,14 @@ def upload_body(
     *,
     max_bytes: int,
     extensions: tuple[str, ...] | None = None,
+    size: int | None = None,
 ) -> MultipartFile:
-    """The streamed multipart body, after the checks the service would fail it on anyway."""
-    body = MultipartFile(field, source, filename=filename, progress=progress)
+    """The streamed multipart body, after the checks the service would fail it on anyway.
+
+    ``size`` is the byte count of ``source``: required for a non-seekable file object (a pipe),
+    whose length cannot be measured up front, and checked against any other source.
+    """
+    body = MultipartFile(field, source, filename=filename, progress=progress, size=size)
     validate_filename(body.filename)
     if extensions is not None and not body.filename.lower().endswith(extensions):
         raise ValidationError(

@@ -102,17 +102,25 @@ class ScrumAttachments(_Namespace):
         source: UploadSource,
         *,
         filename: str | None = None,
+        size: int | None = None,
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
     ) -> Any:
-        """Upload ``source`` (a path, binary file object or bytes); returns ``ScrumAttachment``."""
+        """Upload ``source`` (a path, binary file object or bytes); returns ``ScrumAttachment``.
+
+        ``size`` is the number of bytes ``source`` holds. It is needed only for a non-seekable
+        file object (a pipe), whose length cannot be measured; such a body is read once, so
+        the upload is never retried.
+        """
         validate_parameters(
             "codearts-req",
             UPLOAD_SCRUM.operation_id,
             {"project_id": project_id, "issue_id": issue_id},
         )
-        body = upload_body("attachment", source, filename, progress, max_bytes=SCRUM_MAX_BYTES)
+        body = upload_body(
+            "attachment", source, filename, progress, max_bytes=SCRUM_MAX_BYTES, size=size
+        )
         kwargs = upload_scrum_attachment._get_kwargs(
             project_id, int(issue_id), body=AttachmentUpload(attachment=EMPTY_FILE)
         )
@@ -193,17 +201,23 @@ class IpdAttachments(_Namespace):
         source: UploadSource,
         *,
         filename: str | None = None,
+        size: int | None = None,
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
     ) -> Any:
-        """Upload ``source`` and associate it with the work item; returns ``IpdUploadResult``."""
+        """Upload ``source`` and associate it with the work item; returns ``IpdUploadResult``.
+
+        ``size``: as for ``scrum.upload``.
+        """
         validate_parameters(
             "codearts-req",
             UPLOAD_IPD.operation_id,
             {"project_id": project_id, "issue_id": issue_id},
         )
-        body = upload_body("attachment", source, filename, progress, max_bytes=IPD_MAX_BYTES)
+        body = upload_body(
+            "attachment", source, filename, progress, max_bytes=IPD_MAX_BYTES, size=size
+        )
         kwargs = upload_ipd_attachment._get_kwargs(
             project_id, str(issue_id), body=AttachmentUpload(attachment=EMPTY_FILE)
         )
@@ -366,14 +380,24 @@ class _CocOperations:
         *,
         filename: str | None = None,
         ticket_type: str = TicketType.INCIDENT.value,
+        size: int | None = None,
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
     ) -> Any:
-        """Upload an incident attachment; returns ``UploadResult`` (``.data.doc_id`` is its id)."""
+        """Upload an incident attachment; returns ``UploadResult`` (``.data.doc_id`` is its id).
+
+        ``size``: as for ``CodeArtsReq.scrum.upload``.
+        """
         validate_parameters("coc", UPLOAD_COC.operation_id, {"ticket_type": ticket_type})
         body = upload_body(
-            "file", source, filename, progress, max_bytes=COC_MAX_BYTES, extensions=COC_EXTENSIONS
+            "file",
+            source,
+            filename,
+            progress,
+            max_bytes=COC_MAX_BYTES,
+            extensions=COC_EXTENSIONS,
+            size=size,
         )
         kwargs = coc_upload._get_kwargs(
             TicketType(ticket_type), body=UploadAttachmentBody(file=COC_EMPTY_FILE)

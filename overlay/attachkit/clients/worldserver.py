@@ -49,18 +49,23 @@ class _WorldServerOperations:
         source: UploadSource,
         *,
         filename: str | None = None,
+        size: int | None = None,
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
     ) -> Any:
         """Upload ``source`` as a value of the attribute; returns ``AttributeFile``.
 
-        Its ``internal_name`` is the ``filename`` that ``download`` takes.
+        Its ``internal_name`` is the ``filename`` that ``download`` takes. ``size`` is the
+        number of bytes ``source`` holds. It is needed only for a non-seekable file object (a
+        pipe), whose length cannot be measured; such a body is read once, so the upload is never
+        retried, and when the token has expired (401, log in again, send again) it raises
+        ``BodyNotReplayableError`` instead of being sent twice.
         """
         validate_parameters(
             "worldserver", UPLOAD.operation_id, {"attributeDefinitionId": attribute_definition_id}
         )
-        body = upload_body("file", source, filename, progress, max_bytes=_NO_LIMIT)
+        body = upload_body("file", source, filename, progress, max_bytes=_NO_LIMIT, size=size)
         kwargs = upload_attribute_file._get_kwargs(
             int(attribute_definition_id), body=UploadAttributeFileBody(file=EMPTY_FILE)
         )

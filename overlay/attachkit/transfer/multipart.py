@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 import anyio.to_thread
 
-from attachkit.errors import IntegrityError
+from attachkit.errors import BodyNotReplayableError, IntegrityError
 
 __all__ = ["DEFAULT_UPLOAD_CHUNK", "MultipartFile", "Progress", "UploadSource"]
 
@@ -157,8 +157,12 @@ class MultipartFile:
 
     def _begin(self) -> None:
         if self._iterations and not self.replayable:
-            raise RuntimeError(
-                "this upload body came from a non-seekable stream; it cannot be sent twice"
+            # Reached when something sends the request a second time (a WorldServer re-login
+            # after 401; retries already skip one-shot bodies): the stream is used up by now.
+            raise BodyNotReplayableError(
+                f"{self.filename}: the upload had to be sent again, but it is read from a "
+                "non-seekable stream that is already used up; upload from a path, bytes or "
+                "a seekable file instead"
             )
         self._iterations += 1
         if self._file is not None and self.replayable:

@@ -12,9 +12,14 @@ Excluded checks, with reasons (see ``schemathesis_support.EXCLUDED_CHECKS``):
 - ``object_level_authorization``: needs two identities with private data; neither the services
   nor the mock have per-identity ownership inside an account.
 
-Adjusted expectations: ``positive_data_acceptance`` also accepts 400 (documented for
-well-formed unknown ids, COC file types and unattached WorldServer files), and
-``not_a_server_error`` accepts 500 on ``getAttributeFiles`` only (documented there).
+Adjusted expectations (``schemathesis_support.POSITIVE_STATUSES`` / ``OPERATION_STATUSES``):
+``positive_data_acceptance`` accepts only what the specs document for a valid request: 2xx and
+400 (well-formed unknown ids, COC file types, unattached WorldServer files) everywhere, 404 on
+the WorldServer file operations, 401 on WorldServer ``login`` only (random credentials). No
+401/403 elsewhere: every request is authenticated, so a broken signature or session fails the
+run. ``not_a_server_error`` accepts 500 on ``getAttributeFiles`` only (documented there). The
+stateful runs must also have stored at least one upload, so a run whose every request is
+refused cannot pass.
 
 Bounded by ``max-examples`` (``ATTACHKIT_FUZZ_EXAMPLES`` overrides; scripts/fuzz-mock raises
 it) and deterministic (``derandomize``), so a failure reproduces.
@@ -83,7 +88,22 @@ def test_worldserver(case: Any, mock: MockServer, ws: requests.Session) -> None:
     case.call_and_validate(base_url=mock.base_url, session=ws)
 
 
-def _run_stateful(schema: Any, mock: MockServer, session: requests.Session) -> None:
+def _run_stateful(
+    schema: Any, mock: MockServer, session: requests.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Count the uploads the mock really stored: a run whose every request is refused (a broken
+    # signature or session) must not pass as "no failures". Counted at commit, not read from
+    # the listing afterwards, because the links also delete what they uploaded.
+    storage = mock.app.storage
+    stored: list[str] = []
+    commit = storage.commit
+
+    def counting_commit(*args: Any, **kwargs: Any) -> Any:
+        attachment = commit(*args, **kwargs)
+        stored.append(attachment.public_id)
+        return attachment
+
+    monkeypatch.setattr(storage, "commit", counting_commit)
     base = schema.as_state_machine()
 
     class Machine(base):  # type: ignore[misc, valid-type]
@@ -100,15 +120,22 @@ def _run_stateful(schema: Any, mock: MockServer, session: requests.Session) -> N
             suppress_health_check=list(hypothesis.HealthCheck),
         )
     )
+    assert stored, "the stateful run stored no attachment: were all its uploads refused?"
 
 
-def test_codearts_req_stateful(mock: MockServer, huawei: requests.Session) -> None:
-    _run_stateful(codearts, mock, huawei)
+def test_codearts_req_stateful(
+    mock: MockServer, huawei: requests.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run_stateful(codearts, mock, huawei, monkeypatch)
 
 
-def test_coc_stateful(mock: MockServer, huawei: requests.Session) -> None:
-    _run_stateful(coc, mock, huawei)
+def test_coc_stateful(
+    mock: MockServer, huawei: requests.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run_stateful(coc, mock, huawei, monkeypatch)
 
 
-def test_worldserver_stateful(mock: MockServer, ws: requests.Session) -> None:
-    _run_stateful(worldserver, mock, ws)
+def test_worldserver_stateful(
+    mock: MockServer, ws: requests.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run_stateful(worldserver, mock, ws, monkeypatch)

@@ -188,6 +188,8 @@ def test_argument_mistakes_exit_with_usage() -> None:
         (errors.PermissionDeniedError(403), EXIT_AUTH),
         (errors.ConflictError(409), EXIT_SERVICE_ERROR),
         (errors.ServerError(503), EXIT_SERVICE_ERROR),
+        # The service answered 2xx, just not as documented: not "no answer" (EXIT_TRANSPORT).
+        (errors.UnexpectedResponseError(201, "not documented"), EXIT_SERVICE_ERROR),
         (RuntimeError("bug"), None),  # a bug in attachkit still shows its traceback
     ],
 )

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+import httpx
 import pytest
 
 import attachkit
@@ -374,3 +375,82 @@ def test_region_picks_the_documented_endpoint() -> None:
         assert coc.base_url == "https://coc-eu-west-101-open-api.myhuaweicloud.eu"
     with pytest.raises(errors.ConfigurationError, match="cn-north-4"):
         attachkit.CodeArtsReq(region="mars-1", credentials=creds)
+
+
+def _answering(status: int, content: bytes) -> httpx.MockTransport:
+    """A transport that answers every request with ``status`` and ``content`` (JSON-typed)."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        request.read()
+        return httpx.Response(status, content=content, headers={"Content-Type": "application/json"})
+
+    return httpx.MockTransport(handler)
+
+
+def _answered_req(status: int, content: bytes) -> attachkit.CodeArtsReq:
+    return attachkit.CodeArtsReq(
+        endpoint="https://req.example.test",
+        credentials=attachkit.Credentials(ak="AK", sk="SK"),
+        transport=_answering(status, content),
+        retry_policy=NO_WAIT,
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "content", "problem"),
+    [
+        # Before: a bare TransportError ("no answer"), though the service did answer.
+        (200, b'{"downloadToken": "secret-token-123"}', "no 'id' field"),
+        (200, b"<html>secret-token-123</html>", "not JSON"),
+        (200, b"", "not JSON"),  # the spec promises a ScrumAttachment, not nothing
+        # Before: None, and the command line then failed on ``result.id``.
+        (201, b'{"id": 1, "file_name": "a.txt", "token": "secret-token-123"}', "documents"),
+    ],
+)
+def test_a_success_answer_the_spec_does_not_document_is_an_unexpected_response(
+    status: int, content: bytes, problem: str
+) -> None:
+    with (
+        _answered_req(status, content) as req,
+        pytest.raises(errors.UnexpectedResponseError) as caught,
+    ):
+        req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, b"data", filename="a.txt")
+    error = caught.value
+    assert not isinstance(error, errors.TransportError)
+    assert (error.status, error.service, error.operation) == (
+        status,
+        "codearts-req",
+        "uploadScrumAttachment",
+    )
+    assert problem in str(error)
+    assert "secret-token-123" not in str(error)  # the body is never quoted
+
+
+def test_success_answers_the_spec_documents_still_parse() -> None:
+    # A documented 200 without a body model (delete), and an undocumented but empty 2xx.
+    with _answered_req(200, b'{"whatever": 1}') as req:
+        assert req.scrum.delete(SCRUM_PROJECT, SCRUM_ISSUE, "1") is None
+    with _answered_req(204, b"") as req:
+        assert req.scrum.delete(SCRUM_PROJECT, SCRUM_ISSUE, "1") is None
+    with _answered_req(200, b'{"id": 7, "file_name": "a.txt"}') as req:
+        assert req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, b"x", filename="a.txt").id == 7
+
+
+def test_async_facade_raises_unexpected_response_too() -> None:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        return httpx.Response(202, json={"result": []})
+
+    async def main() -> None:
+        async with attachkit.AsyncCodeArtsReq(
+            endpoint="https://req.example.test",
+            credentials=attachkit.Credentials(ak="AK", sk="SK"),
+            transport=httpx.MockTransport(handler),
+            retry_policy=NO_WAIT,
+        ) as req:
+            with pytest.raises(errors.UnexpectedResponseError) as caught:
+                await req.ipd.list(IPD_PROJECT, IPD_ISSUE)
+            assert caught.value.status == 202
+            assert caught.value.operation == "listIpdAttachments"
+
+    asyncio.run(main())

@@ -33,6 +33,7 @@ _LAZY = {
             "BodyNotReplayableError",
             "IntegrityError",
             "DestinationExistsError",
+            "UnexpectedResponseError",
             "APIError",
             "BadRequestError",
             "AuthenticationError",

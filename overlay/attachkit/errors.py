@@ -20,6 +20,7 @@ __all__ = [
     "BodyNotReplayableError",
     "IntegrityError",
     "DestinationExistsError",
+    "UnexpectedResponseError",
     "APIError",
     "BadRequestError",
     "AuthenticationError",
@@ -82,6 +83,30 @@ class IntegrityError(AttachkitError):
 
 class DestinationExistsError(AttachkitError, FileExistsError):
     """A download would overwrite an existing file and ``overwrite=True`` was not given."""
+
+
+class UnexpectedResponseError(AttachkitError):
+    """The service answered with success (2xx), but not in a way its spec documents.
+
+    Either the status is not one the operation documents, or the body does not parse into the
+    documented model. ``problem`` says which, in our words: the body itself is never quoted,
+    since a success answer can carry tokens (a WorldServer ``downloadToken``, say).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        problem: str,
+        *,
+        service: str | None = None,
+        operation: str | None = None,
+    ) -> None:
+        self.status = status
+        self.problem = problem
+        self.service = service
+        self.operation = operation
+        where = f"{service}.{operation}: " if service and operation else ""
+        super().__init__(f"{where}HTTP {status} answer does not match the spec: {problem}")
 
 
 class APIError(AttachkitError):

@@ -36,6 +36,9 @@ _EXIT_FOR_ERROR: tuple[tuple[type[BaseException], int], ...] = (
     (errors.ValidationError, EXIT_USAGE),
     (errors.ConfigurationError, EXIT_USAGE),
     (errors.APIError, EXIT_SERVICE_ERROR),
+    # A success status with an answer the spec does not document: the service did answer, so
+    # this is not "no answer" (EXIT_TRANSPORT) but something about the service to look into.
+    (errors.UnexpectedResponseError, EXIT_SERVICE_ERROR),
     (FileNotFoundError, EXIT_USAGE),
     (IsADirectoryError, EXIT_USAGE),
     (PermissionError, EXIT_USAGE),

@@ -15,6 +15,7 @@ functions; bodies and downloads, which they would hold whole in memory, are stre
 from __future__ import annotations
 
 import io
+import json
 import types
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Generic, Self, TypeVar
@@ -24,7 +25,7 @@ import httpx
 
 from attachkit import specs
 from attachkit.clients._pool import async_transport
-from attachkit.errors import TransportError, ValidationError
+from attachkit.errors import UnexpectedResponseError, ValidationError
 from attachkit.transfer import (
     DownloadResult,
     ErrorParser,
@@ -377,22 +378,54 @@ class AsyncClient(_Base[httpx.AsyncClient]):
 
 
 def _parse(operation: Operation, response: httpx.Response) -> Any:
-    """The generated attrs model for a successful JSON answer; None for an empty one."""
-    if not response.content:
-        return None
+    """The generated attrs model for a successful JSON answer; None where the spec has no body.
+
+    Raises ``UnexpectedResponseError`` when the 2xx answer is not what the spec documents: a
+    status the operation does not list (unless its body is empty, which stays None as before)
+    or a body that does not parse into the documented model (an empty one included).
+    """
+    unexpected_status = operation.module.errors.UnexpectedStatus
     try:
         return operation.module._parse_response(client=_PARSE_ONLY, response=response)
+    except unexpected_status:
+        if not response.content:
+            return None
+        # ``from None``: the generated exception's text quotes the whole body.
+        problem = "not a status the operation documents"
+        raise _unexpected(operation, response, problem) from None
     except (ValueError, KeyError, TypeError) as exc:
-        raise TransportError(
-            f"{operation.service}.{operation.operation_id}: the answer does not match the spec "
-            f"({type(exc).__name__}: {exc})"
-        ) from exc
+        problem = f"the body does not parse ({_parse_failure(exc)})"
+        raise _unexpected(operation, response, problem) from exc
+
+
+def _unexpected(
+    operation: Operation, response: httpx.Response, problem: str
+) -> UnexpectedResponseError:
+    return UnexpectedResponseError(
+        response.status_code,
+        problem,
+        service=operation.service,
+        operation=operation.operation_id,
+    )
+
+
+def _parse_failure(exc: Exception) -> str:
+    """What went wrong, without the exception's text: a ValueError can quote the body."""
+    if isinstance(exc, KeyError) and exc.args:  # the key is a field name from the spec
+        return f"no {str(exc.args[0])[:64]!r} field"
+    if isinstance(exc, json.JSONDecodeError):
+        return "not JSON"
+    return type(exc).__name__
 
 
 class _ParseOnlyClient:
-    """Stands in for a generated client inside ``_parse_response``, which only reads this flag."""
+    """Stands in for a generated client inside ``_parse_response``, which only reads this flag.
 
-    raise_on_unexpected_status = False
+    True: an undocumented status raises the generated ``UnexpectedStatus`` instead of quietly
+    returning None, so ``_parse`` can tell it from a documented answer without a body.
+    """
+
+    raise_on_unexpected_status = True
 
 
 _PARSE_ONLY: Any = _ParseOnlyClient()

@@ -33,11 +33,21 @@ def mock(mock_server: MockServer) -> MockServer:
 
 @pytest.fixture
 def mock_factory() -> Iterator[Callable[..., MockServer]]:
-    """``mock_factory(config=None, **MockConfig fields)`` -> a started MockServer."""
+    """``mock_factory(config=None, *, clock=None, **MockConfig fields)`` -> a started MockServer.
+
+    ``clock`` replaces the monotonic clock of lock-outs and session expiry (``FakeClock`` in
+    mock_helpers), so tests of time-outs advance it instead of sleeping.
+    """
     started: list[MockServer] = []
 
-    def start(config: MockConfig | None = None, **fields: Any) -> MockServer:
-        server = MockServer(config or MockConfig(**fields)).start()
+    def start(
+        config: MockConfig | None = None,
+        *,
+        clock: Callable[[], float] | None = None,
+        **fields: Any,
+    ) -> MockServer:
+        extra: dict[str, Any] = {} if clock is None else {"clock": clock}
+        server = MockServer(config or MockConfig(**fields), **extra).start()
         started.append(server)
         return server
 

@@ -15,6 +15,19 @@ IPD_LIST = f"/v1/ipdprojectservice/projects/{IPD_PROJECT}/attachments"
 COC_UPLOAD = "/v1/incident/attachments"
 
 
+class FakeClock:
+    """A monotonic clock for ``MockServer(clock=...)`` that moves only when a test says so."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 def scrum_path(attachment_id: int | str) -> str:
     return f"/v4/projects/{PROJECT}/issues/{ISSUE}/attachments/{attachment_id}"
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from mock_helpers import coc_path, scrum_path, upload_coc
+from mock_helpers import FakeClock, coc_path, scrum_path, upload_coc
 
 from attachkit.credentials import Credentials
 from attachkit.mock import DEV_AK, DEV_SK, AkSkAccount, MockConfig, MockServer
@@ -79,7 +78,8 @@ def test_temporary_credentials_need_their_security_token(
 
 
 def test_five_failures_in_a_row_lock_the_ak(mock_factory: Callable[..., MockServer]) -> None:
-    server = mock_factory(lockout_seconds=1.0)
+    clock = FakeClock()  # the lock-out is timed on it: no sleeping, no dependence on speed
+    server = mock_factory(lockout_seconds=60.0, clock=clock)
     url = server.base_url + coc_path("x")
     good = AkSkAuth(Credentials(ak=DEV_AK, sk=DEV_SK))
     bad = AkSkAuth(Credentials(ak=DEV_AK, sk="wrong"))
@@ -90,7 +90,9 @@ def test_five_failures_in_a_row_lock_the_ak(mock_factory: Callable[..., MockServ
         _refused(httpx.get(url, auth=bad), "APIG.0301")
     locked = _refused(httpx.get(url, auth=good), "APIG.0301")
     assert "locked" in locked["error_msg"]
-    time.sleep(1.1)
+    clock.advance(59.9)  # still locked just before the end, even for a correct signature
+    assert "locked" in _refused(httpx.get(url, auth=good), "APIG.0301")["error_msg"]
+    clock.advance(0.1)
     assert httpx.get(url, auth=good).status_code == 400
 
 
@@ -190,14 +192,15 @@ def test_the_token_works_in_the_query_and_in_the_header(mock: MockServer) -> Non
 
 
 def test_tokens_expire_after_the_idle_time(mock_factory: Callable[..., MockServer]) -> None:
-    server = mock_factory(ws_token_ttl_seconds=0.6)
+    clock = FakeClock()  # session expiry is timed on it: no sleeping
+    server = mock_factory(ws_token_ttl_seconds=60.0, clock=clock)
     token = httpx.post(
         server.base_url + "/ws-api/v1/login",
         json={"username": server.ws_user, "password": server.ws_password},
     ).json()["sessionId"]
     url = server.base_url + "/ws-api/v1/files/attachments"
-    for _ in range(3):  # each use slides the expiry forward
-        time.sleep(0.3)
+    for _ in range(3):  # each use slides the expiry forward: 3 x 59 s outlives one TTL
+        clock.advance(59.0)
         assert httpx.get(url, params={"filename": "x"}, headers={"token": token}).status_code == 404
-    time.sleep(0.8)
+    clock.advance(60.0)  # an idle TTL since the last use
     assert httpx.get(url, params={"filename": "x"}, headers={"token": token}).status_code == 401

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import tempfile
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -169,9 +170,16 @@ def handler(
 
 
 class MockApp:
-    """The ASGI application. ``close()`` releases the storage (and a temporary data dir)."""
+    """The ASGI application. ``close()`` releases the storage (and a temporary data dir).
 
-    def __init__(self, config: MockConfig | None = None) -> None:
+    ``clock`` (seconds, monotonic) times AK lock-outs and WorldServer session expiry; tests
+    pass a fake one they advance instead of sleeping. It is not part of ``MockConfig``: a
+    config file cannot name a function.
+    """
+
+    def __init__(
+        self, config: MockConfig | None = None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         from attachkit.mock import handlers  # noqa: F401 - registers the operation handlers
 
         self.config = config or MockConfig()
@@ -181,8 +189,8 @@ class MockApp:
             raise RuntimeError(f"spec operations without a mock handler: {missing}")
         self.storage = Storage(self.config.data_dir)
         self.faults = Faults()
-        self.gate = AkSkGate(self.config)
-        self.sessions = WsSessions(self.config)
+        self.gate = AkSkGate(self.config, clock=clock)
+        self.sessions = WsSessions(self.config, clock=clock)
 
     def close(self) -> None:
         self.storage.close()
@@ -429,8 +437,10 @@ class MockApp:
         return JSONResponse(200, _attachment_json(self.storage.update(found, **fields)))
 
 
-def create_app(config: MockConfig | None = None) -> MockApp:
-    return MockApp(config)
+def create_app(
+    config: MockConfig | None = None, *, clock: Callable[[], float] = time.monotonic
+) -> MockApp:
+    return MockApp(config, clock=clock)
 
 
 # -- helpers ------------------------------------------------------------------------------------

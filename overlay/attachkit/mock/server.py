@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +65,12 @@ class MockServer:
         host: str = "127.0.0.1",
         port: int = 0,
         log_level: str = "warning",
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``clock`` times lock-outs and session expiry (see ``MockApp``); tests fake it."""
         self.config = config or MockConfig()
         self.host = host
-        self.app = MockApp(self.config)
+        self.app = MockApp(self.config, clock=clock)
         self._sock = bind_socket(host, port)
         self.port: int = self._sock.getsockname()[1]
         self._server = uvicorn.Server(uvicorn_config(self.app, log_level))

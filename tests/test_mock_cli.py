@@ -47,7 +47,14 @@ def test_serve_prints_its_url_and_accounts_and_serves(tmp_path: Path) -> None:
         assert httpx.get(url.group(1) + "/_mock/health", timeout=10).json() == {"status": "ok"}
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=15)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            # It ignored Ctrl-C: kill it rather than leave a server behind or hang the run,
+            # then fail, since a clean shutdown is part of what this test checks.
+            process.kill()
+            process.wait()
+            raise
     assert (tmp_path / "mock.sqlite3").is_file()
 
 

@@ -78,9 +78,11 @@ def test_a_restarted_mock_serves_every_attachment_byte_for_byte(tmp_data_dir: Pa
 
 def test_without_a_data_dir_a_temporary_one_is_removed_at_shutdown() -> None:
     server = MockServer().start()
-    root = server.data_dir
-    assert root.is_dir()
-    server.stop()
+    try:
+        root = server.data_dir
+        assert root.is_dir()
+    finally:
+        server.stop()  # also when the assertion fails: never leave a server thread behind
     assert not root.exists()
 
 
@@ -104,7 +106,9 @@ def test_parallel_uploads_and_downloads_keep_every_file_intact(
     mock: MockServer, signed_client: httpx.Client
 ) -> None:
     auth = AkSkAuth(mock.credentials)
-    barrier = threading.Barrier(8)
+    # A timeout turns a worker that never arrives (an exception before wait) into a
+    # BrokenBarrierError in the others instead of a hung test run.
+    barrier = threading.Barrier(8, timeout=30)
 
     def round_trip(index: int) -> bool:
         data = os.urandom(200_000 + index)

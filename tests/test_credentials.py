@@ -152,6 +152,49 @@ def test_empty_values_are_refused_by_name(kwargs: dict[str, str], field: str) ->
         Credentials(**kwargs)
 
 
+def test_environment_values_are_stripped_like_profile_values(tmp_path: Path) -> None:
+    environ = {
+        **no_profile(tmp_path),
+        "HUAWEICLOUD_SDK_AK": " env-ak\n",
+        "HUAWEICLOUD_SDK_SK": f"{SK}\r\n",
+        "HUAWEICLOUD_SDK_SECURITY_TOKEN": f"\t{TOKEN} ",
+        "HUAWEICLOUD_SDK_PROJECT_ID": "proj\n",
+        "HUAWEICLOUD_SDK_DOMAIN_ID": "   ",  # blank counts as not set
+    }
+    assert Credentials.resolve(environ=environ) == Credentials(
+        "env-ak", SK, security_token=TOKEN, project_id="proj"
+    )
+
+
+def test_blank_environment_pair_falls_through_to_the_next_place(tmp_path: Path) -> None:
+    environ = {
+        **no_profile(tmp_path),
+        "HUAWEICLOUD_SDK_AK": " ",
+        "HUAWEICLOUD_SDK_SK": "\n",
+        "CLOUD_SDK_AK": "doc-ak",
+        "CLOUD_SDK_SK": SK,
+    }
+    assert Credentials.resolve(environ=environ).ak == "doc-ak"
+
+
+@pytest.mark.parametrize("field", ["ak", "sk"])
+@pytest.mark.parametrize(
+    "bad", [f"{SK}\n", f"{SK} ", "sk-very secret", f"{SK}\x00", f"{SK}\x7f", f"{SK}\u2028"]
+)
+def test_whitespace_or_control_characters_in_ak_or_sk_are_refused_without_echo(
+    field: str, bad: str
+) -> None:
+    values = {"ak": "AK1", "sk": SK, field: bad}
+    with pytest.raises(ConfigurationError) as caught:
+        Credentials(**values)
+    message = str(caught.value)
+    assert f"credentials: {field} contains whitespace or control characters" == message
+    assert SK not in message and "secret" not in message
+    # The same through resolve(), where explicit values are not stripped.
+    with pytest.raises(ConfigurationError, match=f"{field} contains"):
+        Credentials.resolve(**values, environ={})
+
+
 def test_repr_and_str_hide_the_secret_and_token() -> None:
     credentials = Credentials("AK1", SK, security_token=TOKEN, project_id="p1")
     for text in (repr(credentials), str(credentials), f"{credentials}", str([credentials])):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import configparser
 import logging
 import os
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,13 @@ class Credentials:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 raise ConfigurationError(f"credentials: {name} must be a non-empty string")
+            # Both go into request headers (the AK verbatim, the SK through the signature): a
+            # stray newline or tab, usually pasted along with the key, would break the header or
+            # the signature with a confusing 401. Refuse it here, naming only the field.
+            if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in value):
+                raise ConfigurationError(
+                    f"credentials: {name} contains whitespace or control characters"
+                )
         for name in ("security_token", "project_id", "domain_id"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, str) or not value.strip()):
@@ -151,13 +159,18 @@ def _from_explicit(
 def _from_environment(
     env: Mapping[str, str], searched: list[str]
 ) -> tuple[dict[str, str | None], str] | None:
+    # Stripped like the profile file's values: `export HUAWEICLOUD_SDK_SK="$(cat sk.txt)"`
+    # keeps no newline, but a value read some other way often does.
+    def value(name: str) -> str | None:
+        return env.get(name, "").strip() or None
+
     extras = {
-        "security_token": env.get(ENV_SECURITY_TOKEN) or None,
-        "project_id": env.get(ENV_PROJECT_ID) or None,
-        "domain_id": env.get(ENV_DOMAIN_ID) or None,
+        "security_token": value(ENV_SECURITY_TOKEN),
+        "project_id": value(ENV_PROJECT_ID),
+        "domain_id": value(ENV_DOMAIN_ID),
     }
     for ak_name, sk_name in ((ENV_AK, ENV_SK), (ENV_DOC_AK, ENV_DOC_SK)):
-        ak, sk = env.get(ak_name), env.get(sk_name)
+        ak, sk = value(ak_name), value(sk_name)
         place = f"environment variables {ak_name} and {sk_name}"
         if ak and sk:
             return {"ak": ak, "sk": sk, **extras}, place

@@ -271,6 +271,66 @@ def test_worldserver_filters_really_filter(mock: MockServer, ws_client: httpx.Cl
     )
 
 
+def test_worldserver_filters_given_as_headers_filter_and_the_query_wins(
+    mock: MockServer, ws_client: httpx.Client
+) -> None:
+    """Each filter may come as a header (the WorldServer docs); a query value overrides it."""
+    url = "/ws-api/v1/files/attachments"
+
+    def status(query: dict[str, str], headers: dict[str, str]) -> int:
+        return ws_client.get(url, params=query, headers=headers).status_code
+
+    # downloadToken, on a file not attached to anything.
+    loose = upload_ws(ws_client, "loose.txt", b"loose")
+    by_name = {"filename": loose["internalName"]}
+    right, wrong = {"downloadToken": loose["downloadToken"]}, {"downloadToken": "nope"}
+    assert ws_client.get(url, params=by_name, headers=right).content == b"loose"
+    assert status(by_name, wrong) == 404
+    assert status({**by_name, **right}, wrong) == 200  # the query's token is the one used
+    assert status({**by_name, **wrong}, right) == 404
+
+    # resourceType, resourceId and attributeName, on a file attached to PROJECT 3486.
+    attached = upload_ws(ws_client, "p.txt", b"project")["internalName"]
+    answer = httpx.post(
+        mock.base_url + "/_mock/worldserver/attach",
+        json={
+            "internalName": attached,
+            "resourceType": "PROJECT",
+            "resourceId": 3486,
+            "attributeName": "notes",
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    by_name = {"filename": attached}
+    project = {"resourceType": "PROJECT", "resourceId": "3486"}
+    assert ws_client.get(url, params=by_name, headers=project).content == b"project"
+    assert status(by_name, {**project, "attributeName": "notes"}) == 200
+
+    # Each header alone really filters: a wrong value is refused as it is in the query.
+    assert status(by_name, {"resourceType": "TASK"}) == 404  # attached to a PROJECT
+    unknown_project = ws_client.get(url, params=by_name, headers={**project, "resourceId": "9"})
+    assert (unknown_project.status_code, unknown_project.json()) == (
+        404,
+        {"message": "Resource PROJECT (9) not found"},
+    )
+    unknown_task = ws_client.get(url, params=by_name, headers={"resourceId": "9"})
+    assert (unknown_task.status_code, unknown_task.json()) == (
+        400,
+        {"message": "Source asset is not available for download"},
+    )
+    assert status(by_name, {**project, "attributeName": "other"}) == 404
+
+    # Given both ways, the query value wins, whichever of the two is the right one.
+    for name, good, bad in [
+        ("resourceType", "PROJECT", "TASK"),
+        ("resourceId", "3486", "9"),
+        ("attributeName", "notes", "other"),
+    ]:
+        rest = {k: v for k, v in project.items() if k != name}
+        assert status({**by_name, **rest, name: good}, {name: bad}) == 200, name
+        assert status({**by_name, **rest, name: bad}, {name: good}) != 200, name
+
+
 @pytest.mark.parametrize(
     "params",
     [{"resourceId": "abc"}, {"resourceType": "FOLDER"}],

@@ -109,6 +109,33 @@ def test_gets_retry_on_any_transport_failure():
     assert not should_retry_exception(ValueError("x"), idempotent=True, replayable=True)
 
 
+def test_failures_that_repeat_identically_are_never_retried():
+    # An unsendable scheme or a request h11 refuses to write fails the same way every time.
+    for exc in (httpx.UnsupportedProtocol("ftp:"), httpx.LocalProtocolError("bad header")):
+        for idempotent in (True, False):
+            assert not should_retry_exception(exc, idempotent=idempotent, replayable=True)
+    # Its sibling from the far side may be a one-off (a proxy cut the answer short).
+    assert should_retry_exception(httpx.RemoteProtocolError("x"), idempotent=True, replayable=True)
+
+
+def test_a_get_to_an_unsupported_scheme_is_sent_once_and_reported():
+    sleeps: list[float] = []
+    policy = RetryPolicy(max_retries=3, sleep=sleeps.append)
+    with httpx.Client() as client, pytest.raises(TransportError, match="UnsupportedProtocol"):
+        send_with_retries(
+            client, lambda: client.build_request("GET", "ftp://t/x"), policy, idempotent=True
+        )
+    assert sleeps == []  # no backoff spent on a failure that cannot change
+
+    transport, calls = _scripted(*[httpx.LocalProtocolError("illegal header value")] * 4)
+    with httpx.Client(transport=transport) as client, pytest.raises(TransportError):
+        send_with_retries(
+            client, lambda: client.build_request("DELETE", "http://t/x"), policy, idempotent=True
+        )
+    assert len(calls) == 1
+    assert sleeps == []
+
+
 def _scripted(*outcomes):
     """A transport that answers with the given responses/exceptions in turn, counting calls."""
     calls = []

@@ -36,6 +36,10 @@ IDEMPOTENT_RETRY_STATUSES = frozenset({429, 502, 503, 504})
 UPLOAD_RETRY_STATUSES = frozenset({429, 503})
 # Failures that happen before a single byte of the request reached the server.
 _NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Failures on our side that the same request meets every time, so a retry only burns the budget
+# (and its backoff sleeps) before the same error: a URL scheme httpx cannot send (ftp:, a
+# missing scheme) and a request h11 refuses to write (an illegal header value, say).
+_DETERMINISTIC_ERRORS = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
 
 
 @attrs.frozen
@@ -88,7 +92,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 def should_retry_exception(exc: BaseException, *, idempotent: bool, replayable: bool) -> bool:
     """Whether a request that raised ``exc`` may be sent again."""
-    if not replayable:
+    if not replayable or isinstance(exc, _DETERMINISTIC_ERRORS):
         return False
     if idempotent:
         return isinstance(exc, httpx.TransportError)

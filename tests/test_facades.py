@@ -454,3 +454,12 @@ def test_async_facade_raises_unexpected_response_too() -> None:
             assert caught.value.operation == "listIpdAttachments"
 
     asyncio.run(main())
+
+
+def test_upload_from_a_bytearray_or_memoryview_lands_byte_for_byte(
+    req: attachkit.CodeArtsReq, payload: bytes
+) -> None:
+    buffer = bytearray(payload)
+    for source in (buffer, memoryview(buffer)):
+        uploaded = req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, source, filename="view.bin")
+        assert b"".join(req.scrum.stream(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id)) == payload

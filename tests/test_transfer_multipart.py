@@ -311,3 +311,33 @@ def test_chunks_are_large_and_never_the_whole_file(tmp_path):
     sizes = [len(c) for c in _chunks(MultipartFile("file", path))]
     assert max(sizes) == 1024 * 1024
     assert sum(sizes[1:-1]) == 3 * 1024 * 1024 + 5
+
+
+def test_bytearray_and_memoryview_are_read_in_place_and_sent_byte_for_byte():
+    import array
+
+    big = bytearray(TRICKY * 50)
+    body = MultipartFile("file", big, filename="b.bin", chunk_size=4096)
+    # The buffer is not copied whole: the body holds a read-only view of the caller's memory.
+    assert isinstance(body._data, memoryview)
+    assert body._data.readonly and body._data.obj is big
+    request, sent = _capture_sync(body)
+    assert int(request.headers["content-length"]) == len(sent) == body.content_length
+    assert _parse(body.content_type, sent)[1] == bytes(big)
+    again = b"".join(body.stream())  # replayable, from the first byte
+    assert _parse(body.content_type, again)[1] == bytes(big)
+
+    async def collect() -> bytes:
+        return b"".join([chunk async for chunk in body.async_stream()])
+
+    assert _parse(body.content_type, asyncio.run(collect()))[1] == bytes(big)
+
+    numbers = array.array("i", range(1000))  # not a byte format: sent as its raw bytes
+    for source in (memoryview(big)[10:20_010], memoryview(numbers), memoryview(big)[::3]):
+        body = MultipartFile("file", source, filename="v.bin", chunk_size=777)
+        assert body.size == source.nbytes
+        assert _parse(body.content_type, b"".join(body.stream()))[1] == source.tobytes()
+
+    plain = bytes(TRICKY)
+    body = MultipartFile("file", plain, filename="p.bin")
+    assert body._data is plain  # bytes are kept as they are

@@ -58,7 +58,8 @@ def quote_filename(name: str) -> str:
 class MultipartFile:
     """One file as a ``multipart/form-data`` body, produced chunk by chunk.
 
-    ``source`` is a path, a binary file object (read from its current position) or bytes.
+    ``source`` is a path, a binary file object (read from its current position) or bytes (a
+    bytearray or memoryview is read in place, not copied: leave it unchanged until done).
     Use it as ``client.build_request("POST", url, content=body.stream(),
     headers=body.headers)`` with ``httpx.Client``, or ``content=body.async_stream()`` with
     ``httpx.AsyncClient``. Each iteration of those streams starts again from the first byte when
@@ -84,13 +85,13 @@ class MultipartFile:
         self.chunk_size = chunk_size
         self.progress = progress
         self._path: Path | None = None
-        self._data: bytes | None = None
+        self._data: bytes | memoryview | None = None
         self._file: BinaryIO | None = None
         self._start = 0
         self._iterations = 0
 
         if isinstance(source, bytes | bytearray | memoryview):
-            self._data = bytes(source)
+            self._data = _byte_view(source)
             file_size = len(self._data)
             self.replayable = True
             default_name = "upload"
@@ -194,7 +195,9 @@ class MultipartFile:
         done = 0
         if self._data is not None:
             while done < self.size:
-                chunk = self._data[done : done + self._want(done)]
+                # One chunk is copied at a time (as slicing bytes always did), so the stream
+                # yields plain bytes and the caller's buffer is never duplicated whole.
+                chunk = bytes(self._data[done : done + self._want(done)])
                 done = self._account(done, chunk)
                 yield chunk
         else:
@@ -214,7 +217,9 @@ class MultipartFile:
         done = 0
         if self._data is not None:
             while done < self.size:
-                chunk = self._data[done : done + self._want(done)]
+                # One chunk is copied at a time (as slicing bytes always did), so the stream
+                # yields plain bytes and the caller's buffer is never duplicated whole.
+                chunk = bytes(self._data[done : done + self._want(done)])
                 done = self._account(done, chunk)
                 yield chunk
         else:
@@ -264,6 +269,23 @@ class _open_source:  # noqa: N801 - used like open()
     def __exit__(self, *exc: object) -> None:
         if self._owned is not None:
             self._owned.close()
+
+
+def _byte_view(source: bytes | bytearray | memoryview) -> bytes | memoryview:
+    """``source`` to read chunks from, without copying a large buffer whole.
+
+    bytes are immutable and kept as they are. A bytearray or memoryview is read in place
+    through a read-only, flat byte view (``bytes(source)`` used to copy it: twice the memory
+    for a big buffer). So its contents must not change until the upload is done, and a
+    bytearray cannot be resized while the body exists (Python raises ``BufferError``). A
+    non-contiguous view cannot be read flat and is copied, as before.
+    """
+    if isinstance(source, bytes):
+        return source
+    view = memoryview(source)
+    if not view.c_contiguous:
+        return view.tobytes()
+    return view.cast("B").toreadonly()
 
 
 def _seekable(file: BinaryIO) -> bool:

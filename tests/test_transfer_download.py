@@ -203,6 +203,29 @@ def test_directory_given_with_trailing_separator_is_created(server, tmp_path):
     assert got.path == tmp_path / "new" / "dir" / "f.bin"
 
 
+def test_directory_given_with_trailing_separator_is_not_created_when_the_download_fails(
+    tmp_path,
+):
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, json={"error_code": "X.404", "error_msg": "no such file"})
+
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        with pytest.raises(NotFoundError):
+            download(client, _get("http://t/f"), f"{tmp_path}/new/dir/")
+
+    async def async_handler(request: httpx.Request) -> httpx.Response:
+        return handler(request)
+
+    async def main() -> None:
+        transport = httpx.MockTransport(async_handler)
+        async with httpx.AsyncClient(transport=transport) as client:
+            with pytest.raises(NotFoundError):
+                await async_download(client, _get("http://t/f"), f"{tmp_path}/new/dir/")
+
+    asyncio.run(main())
+    assert list(tmp_path.iterdir()) == []  # no empty new/ or new/dir/ left behind
+
+
 @pytest.mark.parametrize(
     ("header", "expected"),
     [

@@ -96,9 +96,11 @@ class _FileSink:
         self.fallback = sanitize_filename(fallback, "download")
         path = Path(dest)
         wants_dir = str(dest).endswith(("/", os.sep))
-        if wants_dir and not path.exists():
-            path.mkdir(parents=True, exist_ok=True)
-        if path.is_dir():
+        # A directory named with a trailing separator that does not exist yet is created in
+        # open(), once a usable response arrived: a refused download (404, 401, no network)
+        # must not leave empty directories behind.
+        self._make_directory = wants_dir and not path.exists()
+        if self._make_directory or path.is_dir():
             self.directory = path
             self.target: Path | None = None
         else:
@@ -121,6 +123,9 @@ class _FileSink:
     def open(self, response: httpx.Response) -> None:
         if self._file is not None:
             return
+        if self._make_directory:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._make_directory = False
         if self.target is None:
             proposed = filename_from_content_disposition(
                 response.headers.get("content-disposition")
@@ -726,9 +731,9 @@ def download(
 ) -> DownloadResult:
     """Download ``request`` (a GET built by ``client.build_request``) into ``dest``.
 
-    ``dest`` is a file path, a directory (existing, or a path ending in a separator: the name
-    comes from ``Content-Disposition``, sanitised, else ``fallback_filename``) or a binary file
-    object. Raises ``DestinationExistsError``, ``APIError`` subclasses (parsed by
+    ``dest`` is a file path, a directory (existing, or a path ending in a separator, created
+    only once a usable answer arrived; the name comes from ``Content-Disposition``, sanitised,
+    else ``fallback_filename``) or a binary file object. Raises ``DestinationExistsError``, ``APIError`` subclasses (parsed by
     ``error_parser``), ``TransportError``/``TimeoutError`` after the retry budget, or
     ``IntegrityError`` on a size mismatch; no partial file is left behind.
     """

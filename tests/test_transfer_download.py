@@ -209,9 +209,11 @@ def test_directory_given_with_trailing_separator_is_not_created_when_the_downloa
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(404, json={"error_code": "X.404", "error_msg": "no such file"})
 
-    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
-        with pytest.raises(NotFoundError):
-            download(client, _get("http://t/f"), f"{tmp_path}/new/dir/")
+    with (
+        httpx.Client(transport=httpx.MockTransport(handler)) as client,
+        pytest.raises(NotFoundError),
+    ):
+        download(client, _get("http://t/f"), f"{tmp_path}/new/dir/")
 
     async def async_handler(request: httpx.Request) -> httpx.Response:
         return handler(request)

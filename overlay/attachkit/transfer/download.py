@@ -733,9 +733,10 @@ def download(
 
     ``dest`` is a file path, a directory (existing, or a path ending in a separator, created
     only once a usable answer arrived; the name comes from ``Content-Disposition``, sanitised,
-    else ``fallback_filename``) or a binary file object. Raises ``DestinationExistsError``, ``APIError`` subclasses (parsed by
-    ``error_parser``), ``TransportError``/``TimeoutError`` after the retry budget, or
-    ``IntegrityError`` on a size mismatch; no partial file is left behind.
+    else ``fallback_filename``) or a binary file object. Raises ``DestinationExistsError``,
+    ``APIError`` subclasses (parsed by ``error_parser``), ``TransportError``/``TimeoutError``
+    after the retry budget, or ``IntegrityError`` on a size mismatch; no partial file is left
+    behind.
     """
     sink = _Writer(_make_sink(dest, overwrite, fallback_filename, fsync))
     state = _Transfer(sink, progress=progress)

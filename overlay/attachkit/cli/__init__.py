@@ -60,7 +60,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except SystemExit:
-        raise
     except BrokenPipeError:
         return EXIT_USAGE

@@ -200,7 +200,8 @@ def transport_error_from(exc: httpx.TransportError, operation: str | None = None
     """Map an httpx failure to ``TimeoutError`` or ``TransportError``.
 
     The message names the exception type and httpx's text only: httpx does not put the URL in
-    it, and the URL may carry a WorldServer token in its query.
+    it, and a WorldServer download URL may carry a ``downloadToken`` in its query (the session
+    token itself travels as a header, never in the URL).
     """
     prefix = f"{operation}: " if operation else ""
     detail = str(exc) or type(exc).__name__

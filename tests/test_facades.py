@@ -463,3 +463,93 @@ def test_upload_from_a_bytearray_or_memoryview_lands_byte_for_byte(
     for source in (buffer, memoryview(buffer)):
         uploaded = req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, source, filename="view.bin")
         assert b"".join(req.scrum.stream(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id)) == payload
+
+
+def _counting_503() -> tuple[httpx.MockTransport, list[httpx.Request]]:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(503, json={"error_code": "X.503", "error_msg": "busy"})
+
+    return httpx.MockTransport(handler), seen
+
+
+@pytest.mark.parametrize(
+    ("options", "attempts"),
+    [
+        ({"retry_policy": NO_WAIT}, 4),  # the policy's own max_retries=3
+        ({"retry_policy": NO_WAIT, "max_retries": 1}, 2),  # an explicit budget wins
+        ({"retry_policy": NO_WAIT, "max_retries": 0}, 1),
+    ],
+)
+def test_max_retries_given_with_a_retry_policy_replaces_its_budget(
+    options: dict[str, object], attempts: int
+) -> None:
+    transport, seen = _counting_503()
+    with (
+        attachkit.CodeArtsReq(
+            endpoint="https://req.example.test",
+            credentials=attachkit.Credentials(ak="AK", sk="SK"),
+            transport=transport,
+            **options,  # type: ignore[arg-type]
+        ) as req,
+        pytest.raises(errors.ServerError),
+    ):
+        req.ipd.list(IPD_PROJECT, IPD_ISSUE)
+    assert len(seen) == attempts
+
+
+def test_retry_budget_defaults_and_refuses_a_negative_one() -> None:
+    from attachkit.clients._base import DEFAULT_MAX_RETRIES
+
+    creds = attachkit.Credentials(ak="AK", sk="SK")
+    with attachkit.Coc(endpoint="https://coc.example.test", credentials=creds) as coc:
+        assert coc._policy.max_retries == DEFAULT_MAX_RETRIES
+    with attachkit.WorldServer(
+        "https://ws.example.test", "u", "p", retry_policy=NO_WAIT, max_retries=5
+    ) as ws:
+        assert ws._policy.max_retries == 5
+        assert ws._policy.sleep is NO_WAIT.sleep  # the rest of the policy is kept
+    with pytest.raises(ValueError, match="zero or more"):
+        attachkit.CodeArtsReq(
+            endpoint="https://req.example.test", credentials=creds, max_retries=-1
+        )
+
+
+def test_ipd_list_sends_and_validates_source_project_id() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"status": "success", "result": []})
+
+    with attachkit.CodeArtsReq(
+        endpoint="https://req.example.test",
+        credentials=attachkit.Credentials(ak="AK", sk="SK"),
+        transport=httpx.MockTransport(handler),
+    ) as req:
+        req.ipd.list(IPD_PROJECT, IPD_ISSUE)
+        req.ipd.list(IPD_PROJECT, IPD_ISSUE, source_project_id=IPD_PROJECT)
+        with pytest.raises(errors.ValidationError) as caught:
+            req.ipd.list(IPD_PROJECT, IPD_ISSUE, source_project_id="not a project")
+    assert caught.value.parameter == "source_project_id"
+    assert [dict(request.url.params) for request in seen] == [
+        {"issue_id": IPD_ISSUE},
+        {"issue_id": IPD_ISSUE, "source_project_id": IPD_PROJECT},
+    ]
+
+
+def test_upload_size_limit_is_optional_and_placeholders_are_empty_files() -> None:
+    from attachkit.clients._base import empty_file, upload_body
+    from coc_client.types import File as CocFile
+    from worldserver_client.types import File as WsFile
+
+    # WorldServer documents no limit: no max_bytes, no check (it used to pass 2**63).
+    assert upload_body("file", b"x" * 1000, "a.txt", None).size == 1000
+    with pytest.raises(errors.ValidationError, match="at most 0 MB"):
+        upload_body("file", b"x" * 1000, "a.txt", None, max_bytes=10)
+    for file_class in (CocFile, WsFile):
+        placeholder = empty_file(file_class)
+        assert isinstance(placeholder, file_class)
+        assert placeholder.payload.read() == b""

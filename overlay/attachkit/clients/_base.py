@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import json
 import types
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, Generic, Self, TypeVar
 
 import attrs
@@ -45,7 +45,6 @@ from attachkit.transfer import (
 from attachkit.transfer.download import Destination
 from attachkit.transfer.multipart import UploadSource
 from attachkit.validation import validate_filename
-from codearts_req_client.types import File
 
 MB = 1024 * 1024
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -53,12 +52,18 @@ DEFAULT_MAX_RETRIES = 3
 Timeout = float | httpx.Timeout | None
 
 
-# A generated upload builder insists on a body, which it turns into httpx ``files=``; the facade
-# drops that and streams its own multipart body, so an empty stand-in is enough.
-EMPTY_FILE = File(payload=io.BytesIO(b""))
-
 # The httpx client a ``Client`` (sync) or an ``AsyncClient`` runs its requests on.
 _Http = TypeVar("_Http", httpx.Client, httpx.AsyncClient)
+_File = TypeVar("_File")
+
+
+def empty_file(file_class: Callable[..., _File]) -> _File:
+    """An empty ``File`` of a generated package (each has its own class), as a stand-in.
+
+    A generated upload builder insists on a body, which it turns into httpx ``files=``; the
+    facade drops that and streams its own multipart body, so an empty stand-in is enough.
+    """
+    return file_class(payload=io.BytesIO(b""))
 
 
 def upload_body(
@@ -67,7 +72,7 @@ def upload_body(
     filename: str | None,
     progress: Progress | None,
     *,
-    max_bytes: int,
+    max_bytes: int | None = None,
     extensions: tuple[str, ...] | None = None,
     size: int | None = None,
 ) -> MultipartFile:
@@ -75,6 +80,7 @@ def upload_body(
 
     ``size`` is the byte count of ``source``: required for a non-seekable file object (a pipe),
     whose length cannot be measured up front, and checked against any other source.
+    ``max_bytes`` is the service's documented limit; None where it documents none.
     """
     body = MultipartFile(field, source, filename=filename, progress=progress, size=size)
     validate_filename(body.filename)
@@ -82,11 +88,26 @@ def upload_body(
         raise ValidationError(
             "file", f"{body.filename!r} is not an accepted type", "one of " + " ".join(extensions)
         )
-    if body.size > max_bytes:
+    if max_bytes is not None and body.size > max_bytes:
         raise ValidationError(
             "file", f"{body.size} bytes is too large", f"at most {max_bytes // MB} MB"
         )
     return body
+
+
+def _client_policy(max_retries: int | None, retry_policy: RetryPolicy | None) -> RetryPolicy:
+    """A client's retry policy: ``retry_policy`` (or the default one) with ``max_retries``.
+
+    Both may be given: an explicit ``max_retries`` replaces the policy's own budget, so it is
+    never silently ignored. Neither given: ``DEFAULT_MAX_RETRIES`` with the default backoff.
+    """
+    if max_retries is not None and max_retries < 0:
+        raise ValueError("max_retries must be zero or more")
+    if retry_policy is None:
+        return RetryPolicy(max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries)
+    if max_retries is None:
+        return retry_policy
+    return attrs.evolve(retry_policy, max_retries=max_retries)
 
 
 def given(**values: Any) -> dict[str, Any]:
@@ -119,11 +140,11 @@ class _Base(Generic[_Http]):
 
     _http: _Http
 
-    def __init__(self, *, timeout: Timeout, max_retries: int, retry_policy: RetryPolicy | None):
-        if max_retries < 0:
-            raise ValueError("max_retries must be zero or more")
+    def __init__(
+        self, *, timeout: Timeout, max_retries: int | None, retry_policy: RetryPolicy | None
+    ):
         self._timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
-        self._policy = retry_policy or RetryPolicy(max_retries=max_retries)
+        self._policy = _client_policy(max_retries, retry_policy)
 
     @property
     def base_url(self) -> str:
@@ -153,7 +174,11 @@ class _Base(Generic[_Http]):
 
 
 class Client(_Base[httpx.Client]):
-    """Runs operations on a sync ``httpx.Client``. A context manager; close it when done."""
+    """Runs operations on a sync ``httpx.Client``. A context manager; close it when done.
+
+    ``max_retries`` (default ``DEFAULT_MAX_RETRIES``) and ``retry_policy`` may be combined: the
+    policy's backoff with that many retries. A call's own ``max_retries=`` overrides both.
+    """
 
     def __init__(
         self,
@@ -161,7 +186,7 @@ class Client(_Base[httpx.Client]):
         auth: httpx.Auth,
         *,
         timeout: Timeout = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
@@ -272,7 +297,7 @@ class AsyncClient(_Base[httpx.AsyncClient]):
         auth: httpx.Auth,
         *,
         timeout: Timeout = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         max_connections: int = 100,

@@ -8,7 +8,6 @@ classes serve the sync facades (``CodeArtsReq``, ``Coc``) and the async ones (``
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable
 from typing import Any
@@ -17,12 +16,12 @@ import httpx
 
 from attachkit import specs
 from attachkit.clients._base import (
-    EMPTY_FILE,
     MB,
     AsyncClient,
     Client,
     Operation,
     Timeout,
+    empty_file,
     given,
     upload_body,
 )
@@ -53,13 +52,12 @@ from codearts_req_client.api.scrum import (
     upload_scrum_attachment,
 )
 from codearts_req_client.models import AttachmentUpload
+from codearts_req_client.types import File
 
 SCRUM_MAX_BYTES = 50 * MB
 IPD_MAX_BYTES = 200 * MB
 COC_MAX_BYTES = 10 * MB
 COC_EXTENSIONS = (".jpg", ".png", ".docx", ".txt", ".pdf")
-# EMPTY_FILE's counterpart in COC's own generated types.
-COC_EMPTY_FILE = CocFile(payload=io.BytesIO(b""))
 COC_ENDPOINTS = {
     "cn-north-4": "https://coc.myhuaweicloud.com",
     "ap-southeast-3": "https://coc-intl.myhuaweicloud.com",
@@ -122,7 +120,7 @@ class ScrumAttachments(_Namespace):
             "attachment", source, filename, progress, max_bytes=SCRUM_MAX_BYTES, size=size
         )
         kwargs = upload_scrum_attachment._get_kwargs(
-            project_id, int(issue_id), body=AttachmentUpload(attachment=EMPTY_FILE)
+            project_id, int(issue_id), body=AttachmentUpload(attachment=empty_file(File))
         )
         kwargs.pop("files")
         return self._client._call(
@@ -219,7 +217,7 @@ class IpdAttachments(_Namespace):
             "attachment", source, filename, progress, max_bytes=IPD_MAX_BYTES, size=size
         )
         kwargs = upload_ipd_attachment._get_kwargs(
-            project_id, str(issue_id), body=AttachmentUpload(attachment=EMPTY_FILE)
+            project_id, str(issue_id), body=AttachmentUpload(attachment=empty_file(File))
         )
         kwargs.pop("files")
         return self._client._call(
@@ -236,9 +234,11 @@ class IpdAttachments(_Namespace):
         timeout: Timeout = None,
     ) -> Any:
         """The work item's attachments, an ``IpdAttachmentList`` (its ``result`` is the list)."""
-        params = {"project_id": project_id, "issue_id": issue_id}
-        if source_project_id is not None:
-            params["source_project_id"] = source_project_id
+        params = {
+            "project_id": project_id,
+            "issue_id": issue_id,
+            **given(source_project_id=source_project_id),
+        }
         validate_parameters("codearts-req", LIST_IPD.operation_id, params)
         kwargs = list_ipd_attachments._get_kwargs(
             project_id, issue_id=str(issue_id), **given(source_project_id=source_project_id)
@@ -322,13 +322,15 @@ class _SignedService:
         endpoint: str | None = None,
         credentials: Credentials | None = None,
         timeout: Timeout = None,
-        max_retries: int = 3,
+        max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], Any] | None = None,
     ) -> None:
         """``credentials`` default to ``Credentials.resolve()`` (environment, then profile file);
-        ``clock`` replaces the signer's clock (tests only)."""
+        ``clock`` replaces the signer's clock (tests only). ``max_retries`` defaults to
+        ``DEFAULT_MAX_RETRIES`` (3); given together with ``retry_policy`` it replaces that
+        policy's ``max_retries`` (the policy's backoff is kept)."""
         auth = AkSkAuth(credentials or Credentials.resolve(), clock=clock)
         super().__init__(  # type: ignore[call-arg]  # Client or AsyncClient, by the subclass
             self._base_url(region, endpoint),
@@ -359,7 +361,8 @@ class CodeArtsReq(_CodeArtsReqService, Client):
     """CodeArts Req attachments: ``.scrum`` and ``.ipd``. Sync; a context manager.
 
     ``CodeArtsReq(region="cn-north-4" | endpoint=URL, credentials=..., timeout=...,
-    max_retries=...)``; credentials default to ``Credentials.resolve()``.
+    max_retries=..., retry_policy=...)``; credentials default to ``Credentials.resolve()``.
+    ``max_retries`` (default 3) wins over ``retry_policy.max_retries`` when both are given.
     """
 
 
@@ -400,7 +403,7 @@ class _CocOperations:
             size=size,
         )
         kwargs = coc_upload._get_kwargs(
-            TicketType(ticket_type), body=UploadAttachmentBody(file=COC_EMPTY_FILE)
+            TicketType(ticket_type), body=UploadAttachmentBody(file=empty_file(CocFile))
         )
         kwargs.pop("files")
         return self._call(UPLOAD_COC, kwargs, body=body, max_retries=max_retries, timeout=timeout)
@@ -448,7 +451,8 @@ class _CocOperations:
 class Coc(_CocOperations, _SignedService, Client):
     """COC incident attachments. Sync; a context manager.
 
-    ``Coc(region="cn-north-4" | endpoint=URL, credentials=...)``.
+    ``Coc(region="cn-north-4" | endpoint=URL, credentials=..., timeout=..., max_retries=...,
+    retry_policy=...)``; ``max_retries`` (default 3) wins over ``retry_policy.max_retries``.
     """
 
     _base_url = staticmethod(_coc_base_url)

@@ -6,7 +6,6 @@ the ``token`` header and logs in again once when a call is refused with 401.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import httpx
@@ -16,6 +15,7 @@ from attachkit.clients._base import (
     Client,
     Operation,
     Timeout,
+    empty_file,
     given,
     upload_body,
 )
@@ -30,10 +30,6 @@ from worldserver_client.types import File
 
 UPLOAD = Operation("worldserver", "uploadAttributeFile", upload_attribute_file, text_error_parser)
 GET_FILES = Operation("worldserver", "getAttributeFiles", get_attribute_files, text_error_parser)
-# WorldServer documents no size limit for attribute files; this only keeps the check uniform.
-_NO_LIMIT = 2**63
-# The generated upload builder's required body; the facade streams its own (see _base.EMPTY_FILE).
-EMPTY_FILE = File(payload=io.BytesIO(b""))
 
 
 class _WorldServerOperations:
@@ -65,9 +61,10 @@ class _WorldServerOperations:
         validate_parameters(
             "worldserver", UPLOAD.operation_id, {"attributeDefinitionId": attribute_definition_id}
         )
-        body = upload_body("file", source, filename, progress, max_bytes=_NO_LIMIT, size=size)
+        # WorldServer documents no size limit for attribute files: no max_bytes.
+        body = upload_body("file", source, filename, progress, size=size)
         kwargs = upload_attribute_file._get_kwargs(
-            int(attribute_definition_id), body=UploadAttributeFileBody(file=EMPTY_FILE)
+            int(attribute_definition_id), body=UploadAttributeFileBody(file=empty_file(File))
         )
         kwargs.pop("files")
         return self._call(UPLOAD, kwargs, body=body, max_retries=max_retries, timeout=timeout)
@@ -157,7 +154,7 @@ class _SessionService:
         password: str,
         *,
         timeout: Timeout = None,
-        max_retries: int = 3,
+        max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -175,7 +172,8 @@ class _SessionService:
 class WorldServer(_WorldServerOperations, _SessionService, Client):
     """WorldServer attribute files. Sync; a context manager. Logs in on first use.
 
-    ``WorldServer(endpoint, username, password, timeout=..., max_retries=...)``.
+    ``WorldServer(endpoint, username, password, timeout=..., max_retries=...,
+    retry_policy=...)``; ``max_retries`` (default 3) wins over ``retry_policy.max_retries``.
     """
 
     _session_class = WorldServerSession

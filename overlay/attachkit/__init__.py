@@ -5,6 +5,8 @@ the wire protocol; this package adds what a generator cannot know: request signi
 streaming transfers, retries, errors and the command line.
 """
 
+from attachkit import errors as _errors
+
 __version__ = "0.1.0"
 
 # Public names resolve lazily, so `import attachkit` stays cheap until one is used.
@@ -21,29 +23,9 @@ _LAZY = {
     "AsyncWorldServer": "attachkit.clients",
     "DownloadResult": "attachkit.transfer",
     "RetryPolicy": "attachkit.transfer",
-    **{
-        name: "attachkit.errors"
-        for name in (
-            "AttachkitError",
-            "ConfigurationError",
-            "CredentialsNotFoundError",
-            "ValidationError",
-            "TransportError",
-            "TimeoutError",
-            "BodyNotReplayableError",
-            "IntegrityError",
-            "DestinationExistsError",
-            "UnexpectedResponseError",
-            "APIError",
-            "BadRequestError",
-            "AuthenticationError",
-            "PermissionDeniedError",
-            "NotFoundError",
-            "ConflictError",
-            "RateLimitedError",
-            "ServerError",
-        )
-    },
+    # The error classes are cheap to import (no dependencies), so they come from errors.__all__
+    # rather than a second list kept by hand; api_error_class_for stays in attachkit.errors.
+    **{name: "attachkit.errors" for name in _errors.__all__ if name[0].isupper()},
 }
 __all__ = ["__version__", *_LAZY]
 

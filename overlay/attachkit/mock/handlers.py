@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from attachkit.mock.app import RequestContext, Upload, handler
+from attachkit.mock.context import RequestContext, Upload, handler
 from attachkit.mock.responses import EmptyResponse, FileDownload, JSONResponse, Response
 from attachkit.mock.routing import ParameterError
 from attachkit.mock.storage import Attachment
@@ -272,7 +272,7 @@ async def ws_login(ctx: RequestContext) -> Response:
     body = ctx.json_body
     if not isinstance(body, dict):
         return ctx.errors.bad_request("Required request body is missing")
-    token = ctx.app.sessions.login(str(body["username"]), str(body["password"]))
+    token = ctx.sessions.login(str(body["username"]), str(body["password"]))
     if token is None:
         return ctx.errors.error(401, "Bad credentials", "BAD_CREDENTIALS")
     return JSONResponse(200, {"sessionId": token})

@@ -200,7 +200,7 @@ def test_ipd_upload_sends_attachment_field_and_accepts_both_documented_answers(
     )
     assert_single_file_part(request, "attachment", "demo.PNG")
     assert isinstance(response.parsed, IpdUploadResult)
-    assert response.parsed.status.value == "success"
+    assert response.parsed.status == "success"
 
 
 def test_ipd_upload_parses_string_filesize() -> None:

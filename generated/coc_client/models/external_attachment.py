@@ -13,7 +13,8 @@ T = TypeVar("T", bound="ExternalAttachment")
 
 @_attrs_define
 class ExternalAttachment:
-    """
+    """The stored file (the SDK's `ExternalAttachment`); only `doc_id` is required.
+
     Attributes:
         doc_id (str): Unique id of the attachment, the `doc_id` of the download.
         doc_name (None | str | Unset): File name of the attachment.

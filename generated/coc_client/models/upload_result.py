@@ -17,14 +17,18 @@ T = TypeVar("T", bound="UploadResult")
 
 @_attrs_define
 class UploadResult:
-    """
-    Attributes:
-        data (ExternalAttachment):
-        code (None | str | Unset): Response code, `GOM.00000000` on success.
-        provider_code (int | None | str | Unset): Service id, `049` for COC.
-        msg (None | str | Unset): Response description.
-        name (None | str | Unset): Name of the stored file.
-        id (None | str | Unset): Id of the stored file.
+    """The upload answer (the SDK's `CreateAttachmentResponse`). Only `data.doc_id`, the id the
+    download takes, is required; every other field may be missing or null, and fields this
+    spec does not name are kept, never an error.
+
+        Attributes:
+            data (ExternalAttachment): The stored file (the SDK's `ExternalAttachment`); only `doc_id` is required.
+            code (None | str | Unset): Business code. The SDK documents `"0"` for success (any other value names an error);
+                the GOM form of COC's error codes, `GOM.00000000`, is accepted too.
+            provider_code (int | None | str | Unset): Service id, `049` for COC.
+            msg (None | str | Unset): Error message; the SDK documents it empty when `code` is `"0"`.
+            name (None | str | Unset): Name of the stored file.
+            id (None | str | Unset): Id of the stored file.
     """
 
     data: ExternalAttachment

@@ -5,9 +5,7 @@ from .attachment_upload import AttachmentUpload
 from .attachment_vo_ext import AttachmentVoExt
 from .error import Error
 from .ipd_attachment_list import IpdAttachmentList
-from .ipd_attachment_list_status import IpdAttachmentListStatus
 from .ipd_upload_result import IpdUploadResult
-from .ipd_upload_result_status import IpdUploadResultStatus
 from .scrum_attachment import ScrumAttachment
 from .user_common_vo_type_0 import UserCommonVOType0
 from .user_entity_type_0 import UserEntityType0
@@ -18,9 +16,7 @@ __all__ = (
     "AttachmentVoExt",
     "Error",
     "IpdAttachmentList",
-    "IpdAttachmentListStatus",
     "IpdUploadResult",
-    "IpdUploadResultStatus",
     "ScrumAttachment",
     "UserCommonVOType0",
     "UserEntityType0",

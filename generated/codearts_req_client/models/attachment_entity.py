@@ -17,7 +17,7 @@ T = TypeVar("T", bound="AttachmentEntity")
 
 @_attrs_define
 class AttachmentEntity:
-    """An IPD attachment as the list answers it.
+    """An IPD attachment as the list answers it; only `id` is required.
 
     Attributes:
         id (str): Attachment id.

@@ -17,7 +17,7 @@ T = TypeVar("T", bound="AttachmentVoExt")
 
 @_attrs_define
 class AttachmentVoExt:
-    """An IPD attachment as the upload answers it.
+    """An IPD attachment as the upload answers it; only `id` is required.
 
     Attributes:
         id (str): Attachment id, the `id` of the download.

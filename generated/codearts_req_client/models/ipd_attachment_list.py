@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.ipd_attachment_list_status import IpdAttachmentListStatus
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,25 +17,26 @@ T = TypeVar("T", bound="IpdAttachmentList")
 
 @_attrs_define
 class IpdAttachmentList:
-    """
-    Attributes:
-        status (IpdAttachmentListStatus):
-        result (list[AttachmentEntity]):
-        message (None | str | Unset):
+    """The IPD list answer (the SDK's `ShowIpdAttachmentByWorkItemIdResponse`). Nothing is
+    required; each `result` entry needs only its `id`. Unknown fields are kept.
+
+        Attributes:
+            status (None | str | Unset):
+            message (None | str | Unset):
+            result (list[AttachmentEntity] | None | Unset):
     """
 
-    status: IpdAttachmentListStatus
-    result: list[AttachmentEntity]
+    status: None | str | Unset = UNSET
     message: None | str | Unset = UNSET
+    result: list[AttachmentEntity] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status = self.status.value
-
-        result = []
-        for result_item_data in self.result:
-            result_item = result_item_data.to_dict()
-            result.append(result_item)
+        status: None | str | Unset
+        if isinstance(self.status, Unset):
+            status = UNSET
+        else:
+            status = self.status
 
         message: None | str | Unset
         if isinstance(self.message, Unset):
@@ -44,16 +44,27 @@ class IpdAttachmentList:
         else:
             message = self.message
 
+        result: list[dict[str, Any]] | None | Unset
+        if isinstance(self.result, Unset):
+            result = UNSET
+        elif isinstance(self.result, list):
+            result = []
+            for result_type_0_item_data in self.result:
+                result_type_0_item = result_type_0_item_data.to_dict()
+                result.append(result_type_0_item)
+
+        else:
+            result = self.result
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-                "result": result,
-            }
-        )
+        field_dict.update({})
+        if status is not UNSET:
+            field_dict["status"] = status
         if message is not UNSET:
             field_dict["message"] = message
+        if result is not UNSET:
+            field_dict["result"] = result
 
         return field_dict
 
@@ -62,14 +73,15 @@ class IpdAttachmentList:
         from ..models.attachment_entity import AttachmentEntity  # noqa: PLC0415
 
         d = dict(src_dict)
-        status = IpdAttachmentListStatus(d.pop("status"))
 
-        result = []
-        _result = d.pop("result")
-        for result_item_data in _result:
-            result_item = AttachmentEntity.from_dict(result_item_data)
+        def _parse_status(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-            result.append(result_item)
+        status = _parse_status(d.pop("status", UNSET))
 
         def _parse_message(data: object) -> None | str | Unset:
             if data is None:
@@ -80,10 +92,34 @@ class IpdAttachmentList:
 
         message = _parse_message(d.pop("message", UNSET))
 
+        def _parse_result(data: object) -> list[AttachmentEntity] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                result_type_0 = []
+                _result_type_0 = data
+                for result_type_0_item_data in _result_type_0:
+                    result_type_0_item = AttachmentEntity.from_dict(
+                        result_type_0_item_data
+                    )
+
+                    result_type_0.append(result_type_0_item)
+
+                return result_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[AttachmentEntity] | None | Unset, data)
+
+        result = _parse_result(d.pop("result", UNSET))
+
         ipd_attachment_list = cls(
             status=status,
-            result=result,
             message=message,
+            result=result,
         )
 
         ipd_attachment_list.additional_properties = d

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.ipd_upload_result_status import IpdUploadResultStatus
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,22 +17,28 @@ T = TypeVar("T", bound="IpdUploadResult")
 
 @_attrs_define
 class IpdUploadResult:
-    """
-    Attributes:
-        status (IpdUploadResultStatus): `success` or `error`.
-        message (None | str | Unset): Failure information; empty or null on success.
-        result (list[AttachmentVoExt] | None | Unset): The uploaded attachments. One revision documents a list; the
-            other's example sends
-            `null`, so both are accepted.
+    """The IPD upload answer (the SDK's `CreateIpdProjectIssueAttachmentResponse`). Nothing is
+    required; each `result` entry needs only its `id`. Unknown fields are kept.
+
+        Attributes:
+            status (None | str | Unset): `success` or `error` (the reference's values; any other string is kept).
+            message (None | str | Unset): Failure information; empty or null on success.
+            result (list[AttachmentVoExt] | None | Unset): The uploaded attachments. One revision documents a list; the
+                other's example sends
+                `null`, so both are accepted.
     """
 
-    status: IpdUploadResultStatus
+    status: None | str | Unset = UNSET
     message: None | str | Unset = UNSET
     result: list[AttachmentVoExt] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status = self.status.value
+        status: None | str | Unset
+        if isinstance(self.status, Unset):
+            status = UNSET
+        else:
+            status = self.status
 
         message: None | str | Unset
         if isinstance(self.message, Unset):
@@ -55,11 +60,9 @@ class IpdUploadResult:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-            }
-        )
+        field_dict.update({})
+        if status is not UNSET:
+            field_dict["status"] = status
         if message is not UNSET:
             field_dict["message"] = message
         if result is not UNSET:
@@ -72,7 +75,15 @@ class IpdUploadResult:
         from ..models.attachment_vo_ext import AttachmentVoExt  # noqa: PLC0415
 
         d = dict(src_dict)
-        status = IpdUploadResultStatus(d.pop("status"))
+
+        def _parse_status(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        status = _parse_status(d.pop("status", UNSET))
 
         def _parse_message(data: object) -> None | str | Unset:
             if data is None:

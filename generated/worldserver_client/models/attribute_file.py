@@ -13,11 +13,13 @@ T = TypeVar("T", bound="AttributeFile")
 
 @_attrs_define
 class AttributeFile:
-    """
-    Attributes:
-        internal_name (str): Stored name, `attr{definitionId}-{digits}_{filename}`; the download's `filename`.
-        name (None | str | Unset): The uploaded file's name.
-        download_token (None | str | Unset): Token that fetches the file while it is not attached to a resource.
+    """The upload answer. Only `internalName`, the download's `filename`, is required; other
+    fields may be missing or null, and fields this spec does not name are kept.
+
+        Attributes:
+            internal_name (str): Stored name, `attr{definitionId}-{digits}_{filename}`; the download's `filename`.
+            name (None | str | Unset): The uploaded file's name.
+            download_token (None | str | Unset): Token that fetches the file while it is not attached to a resource.
     """
 
     internal_name: str

@@ -11,7 +11,8 @@ T = TypeVar("T", bound="LoginResult")
 
 @_attrs_define
 class LoginResult:
-    """
+    """The login answer; only the token is required, other fields are kept.
+
     Attributes:
         session_id (str): The session token.
     """

@@ -136,6 +136,26 @@ def _as_data(value: Any) -> Any:
     return value
 
 
+def _shown(value: Any, missing: str = "?") -> str:
+    """A field of a service's answer as one line of text for the terminal.
+
+    The specs make every field but the ids optional and nullable, so a field may be absent
+    (the generated models' ``Unset``) or null: both show as ``missing``, never as a Python
+    object's repr. Control characters a server sent are escaped, not sent to the terminal.
+    """
+    if value is None or _is_unset(value):
+        return missing
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
+
+
+def _is_unset(value: Any) -> bool:
+    from coc_client.types import Unset as CocUnset
+    from codearts_req_client.types import Unset as ReqUnset
+    from worldserver_client.types import Unset as WsUnset
+
+    return isinstance(value, ReqUnset | CocUnset | WsUnset)
+
+
 def _print(args: argparse.Namespace, value: Any, summary: str) -> int:
     if args.json:
         print(json.dumps(_as_data(value), ensure_ascii=False, indent=2))
@@ -199,7 +219,8 @@ def scrum_upload(args: argparse.Namespace) -> int:
         result = _upload(
             args, lambda *a, **k: req.scrum.upload(args.project_id, args.issue_id, *a, **k)
         )
-    return _print(args, result, f"uploaded attachment id {result.id} ({result.file_name})")
+    summary = f"uploaded attachment id {_shown(result.id)} ({_shown(result.file_name)})"
+    return _print(args, result, summary)
 
 
 def scrum_download(args: argparse.Namespace) -> int:
@@ -224,7 +245,7 @@ def ipd_upload(args: argparse.Namespace) -> int:
         result = _upload(
             args, lambda *a, **k: req.ipd.upload(args.project_id, args.issue_id, *a, **k)
         )
-    ids = ", ".join(item.id for item in (result.result or [])) or "(none reported)"
+    ids = ", ".join(_shown(item.id) for item in (result.result or [])) or "(none reported)"
     return _print(args, result, f"uploaded attachment id {ids}")
 
 
@@ -235,7 +256,8 @@ def ipd_list(args: argparse.Namespace) -> int:
             **_transfer(args),
         )  # fmt: skip
     lines = [
-        f"{item.id}  {item.file_size or '?':>10}  {item.store_filename}" for item in result.result
+        f"{_shown(item.id)}  {_shown(item.file_size):>10}  {_shown(item.store_filename)}"
+        for item in (result.result or [])
     ]
     return _print(args, result, "\n".join(lines) or "no attachments")
 
@@ -252,7 +274,7 @@ def ipd_download(args: argparse.Namespace) -> int:
 def coc_upload(args: argparse.Namespace) -> int:
     with _coc(args) as coc:
         result = _upload(args, coc.upload)
-    return _print(args, result, f"uploaded doc_id {result.data.doc_id}")
+    return _print(args, result, f"uploaded doc_id {_shown(result.data.doc_id)}")
 
 
 def coc_download(args: argparse.Namespace) -> int:
@@ -265,8 +287,8 @@ def coc_download(args: argparse.Namespace) -> int:
 def ws_upload(args: argparse.Namespace) -> int:
     with _worldserver(args) as ws:
         result = _upload(args, lambda *a, **k: ws.upload(args.attribute_definition_id, *a, **k))
-    token = f" download token {result.download_token}" if result.download_token else ""
-    return _print(args, result, f"uploaded as {result.internal_name}{token}")
+    token = f" download token {_shown(result.download_token)}" if result.download_token else ""
+    return _print(args, result, f"uploaded as {_shown(result.internal_name)}{token}")
 
 
 def ws_download(args: argparse.Namespace) -> int:

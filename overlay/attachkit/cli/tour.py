@@ -113,7 +113,7 @@ def _ipd(
     def action() -> Any:
         with CodeArtsReq(endpoint=url, credentials=credentials) as req:
             req.ipd.upload(IPD_PROJECT, IPD_ISSUE, source)
-            listed = req.ipd.list(IPD_PROJECT, IPD_ISSUE).result
+            listed = req.ipd.list(IPD_PROJECT, IPD_ISSUE).result or []
             if len(listed) != 1:
                 raise IntegrityError(f"IPD list shows {len(listed)} attachments, expected 1")
             # The directory form: the name comes from Content-Disposition, sanitised.

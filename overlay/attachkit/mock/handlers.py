@@ -246,9 +246,9 @@ async def upload_coc(ctx: RequestContext) -> Response:
     return JSONResponse(
         200,
         {
-            "code": "GOM.00000000",
+            "code": "0",
             "provider_code": "049",
-            "msg": "success",
+            "msg": "",
             "data": {"doc_id": a.public_id, "doc_name": a.file_name},
             "name": a.file_name,
             "id": a.public_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -65,6 +66,30 @@ def break_schema_example(spec: dict[str, Any]) -> None:
     spec["components"]["parameters"]["ScrumProjectId"]["schema"]["examples"] = ["short"]
 
 
+def unsourced_constraint(spec: dict[str, Any]) -> None:
+    del spec["components"]["parameters"]["ScrumProjectId"]["schema"]["x-attachkit-source"]
+
+
+def unsourced_status(spec: dict[str, Any]) -> None:
+    del scrum_download(spec)["x-attachkit-status-sources"]["400"]
+
+
+def unsourced_header(spec: dict[str, Any]) -> None:
+    del spec["components"]["responses"]["AttachmentBytes"]["headers"]["ETag"]["x-attachkit-source"]
+
+
+def unsourced_link(spec: dict[str, Any]) -> None:
+    del delete_link(spec)["x-attachkit-source"]
+
+
+def unknown_source(spec: dict[str, Any]) -> None:
+    scrum_download(spec)["x-attachkit-status-sources"]["200"] = "a blog post"
+
+
+def empty_assumption(spec: dict[str, Any]) -> None:
+    scrum_download(spec)["x-attachkit-status-sources"]["200"] = {"assumption": " "}
+
+
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [
@@ -79,10 +104,19 @@ def break_schema_example(spec: dict[str, Any]) -> None:
             "has no parameter 'bogus'",
         ),
         (lambda s: s.pop("info"), "not valid OpenAPI"),
+        (unsourced_constraint, "parameter ScrumProjectId (pattern, minLength, maxLength): "
+                               "constraint with no x-attachkit-source"),
+        (unsourced_status, "downloadScrumAttachment answers 400: status with no "
+                           "x-attachkit-source"),
+        (unsourced_header, "AttachmentBytes header ETag: header with no x-attachkit-source"),
+        (unsourced_link, "DeleteUploadedAttachment: link with no x-attachkit-source"),
+        (unknown_source, "unknown source 'a blog post'"),
+        (empty_assumption, "an assumption is written {assumption: <what is assumed>}"),
     ],
     ids=[
         "operationId", "summary", "4xx", "media-example", "schema-example", "link-op",
-        "link-param", "openapi",
+        "link-param", "openapi", "unsourced-constraint", "unsourced-status", "unsourced-header",
+        "unsourced-link", "unknown-source", "empty-assumption",
     ],
 )  # fmt: skip
 def test_validator_reports_each_broken_rule(
@@ -90,3 +124,45 @@ def test_validator_reports_each_broken_rule(
 ) -> None:
     problems = validate_specs.check_spec(broken_copy(tmp_path, "codearts-req", mutate))
     assert any(expected in problem for problem in problems), problems
+
+
+def test_every_statement_of_the_committed_specs_names_a_source() -> None:
+    sources = validate_specs._specsources
+    for service in ("codearts-req", "coc", "worldserver"):
+        spec = yaml.safe_load((ROOT / "specs" / f"{service}.yaml").read_text(encoding="utf-8"))
+        found = list(sources.statements(spec))
+        # Each kind is present, so a walker that skipped one would not pass unnoticed.
+        assert {s.kind for s in found} >= {"constraint", "status", "header", "link"}, service
+        assert [s for s in found if sources.source_problems(s.source)] == [], service
+
+
+def test_the_scrum_upload_id_link_is_marked_as_an_assumption() -> None:
+    spec = yaml.safe_load((ROOT / "specs" / "codearts-req.yaml").read_text(encoding="utf-8"))
+    links = spec["paths"][SCRUM_UPLOAD]["post"]["responses"]["200"]["links"]
+    for link in links.values():
+        assert "assumption" in link["x-attachkit-source"]
+
+
+def test_readme_assumptions_table_is_current(tmp_path: Path) -> None:
+    command = [sys.executable, str(ROOT / "scripts" / "assumptions"), "--check"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    # A copy whose spec gains an assumption: the check notices, the script fixes it.
+    for part in ("scripts", "specs"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    shutil.copy(ROOT / "README.md", tmp_path / "README.md")
+    spec_file = tmp_path / "specs" / "coc.yaml"
+    spec_file.write_text(
+        spec_file.read_text(encoding="utf-8").replace(
+            '"401": facts', '"401":\n          assumption: A brand-new guess.', 1
+        ),
+        encoding="utf-8",
+    )
+    copy = [sys.executable, str(tmp_path / "scripts" / "assumptions")]
+    stale = subprocess.run([*copy, "--check"], capture_output=True, text=True)
+    assert stale.returncode == 1 and "stale" in stale.stdout
+    assert subprocess.run(copy, capture_output=True, text=True).returncode == 0
+    assert "| coc | uploadAttachment answers 401 | A brand-new guess. |" in (
+        tmp_path / "README.md"
+    ).read_text(encoding="utf-8")

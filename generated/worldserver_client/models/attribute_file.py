@@ -18,7 +18,8 @@ class AttributeFile:
 
         Attributes:
             internal_name (str): Stored name, `attr{definitionId}-{digits}_{filename}`; the download's `filename`.
-            name (None | str | Unset): The uploaded file's name.
+            name (None | str | Unset): The uploaded file's name. No document names this field; the mock sends it and
+                attachkit reads nothing from it.
             download_token (None | str | Unset): Token that fetches the file while it is not attached to a resource.
     """
 

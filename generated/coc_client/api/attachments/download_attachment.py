@@ -71,8 +71,8 @@ def sync_detailed(
 ) -> Response[Error | File]:
     """Download an incident attachment
 
-     Answers the attachment's bytes as `application/octet-stream`. An unknown `doc_id` is
-    answered with 400, like any other refused parameter.
+     Answers the attachment's bytes as `application/octet-stream`. attachkit assumes an unknown
+    `doc_id` is answered with 400, like any other refused parameter.
 
     Args:
         ticket_type (TicketType):
@@ -106,8 +106,8 @@ def sync(
 ) -> Error | File | None:
     """Download an incident attachment
 
-     Answers the attachment's bytes as `application/octet-stream`. An unknown `doc_id` is
-    answered with 400, like any other refused parameter.
+     Answers the attachment's bytes as `application/octet-stream`. attachkit assumes an unknown
+    `doc_id` is answered with 400, like any other refused parameter.
 
     Args:
         ticket_type (TicketType):
@@ -136,8 +136,8 @@ async def asyncio_detailed(
 ) -> Response[Error | File]:
     """Download an incident attachment
 
-     Answers the attachment's bytes as `application/octet-stream`. An unknown `doc_id` is
-    answered with 400, like any other refused parameter.
+     Answers the attachment's bytes as `application/octet-stream`. attachkit assumes an unknown
+    `doc_id` is answered with 400, like any other refused parameter.
 
     Args:
         ticket_type (TicketType):
@@ -169,8 +169,8 @@ async def asyncio(
 ) -> Error | File | None:
     """Download an incident attachment
 
-     Answers the attachment's bytes as `application/octet-stream`. An unknown `doc_id` is
-    answered with 400, like any other refused parameter.
+     Answers the attachment's bytes as `application/octet-stream`. attachkit assumes an unknown
+    `doc_id` is answered with 400, like any other refused parameter.
 
     Args:
         ticket_type (TicketType):

@@ -74,7 +74,9 @@ def sync_detailed(
 
     Args:
         project_id (str):
-        id (str):
+        id (str): An IPD attachment id. No document constrains it; every documented one (for
+            example
+            `1212813884362502144`) has 18 or 19 digits like a work-item id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,7 +110,9 @@ def sync(
 
     Args:
         project_id (str):
-        id (str):
+        id (str): An IPD attachment id. No document constrains it; every documented one (for
+            example
+            `1212813884362502144`) has 18 or 19 digits like a work-item id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -137,7 +141,9 @@ async def asyncio_detailed(
 
     Args:
         project_id (str):
-        id (str):
+        id (str): An IPD attachment id. No document constrains it; every documented one (for
+            example
+            `1212813884362502144`) has 18 or 19 digits like a work-item id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,7 +175,9 @@ async def asyncio(
 
     Args:
         project_id (str):
-        id (str):
+        id (str): An IPD attachment id. No document constrains it; every documented one (for
+            example
+            `1212813884362502144`) has 18 or 19 digits like a work-item id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -81,11 +81,12 @@ def sync_detailed(
 ) -> Response[Error | IpdAttachmentList]:
     """List the attachments of an IPD work item
 
-     Lists every attachment associated with the work item, oldest first.
+     Lists every attachment associated with the work item (in the order the service gives;
+    no order is documented).
 
     Args:
         project_id (str):
-        issue_id (str):
+        issue_id (str): An IPD work-item id.
         source_project_id (str | Unset):
 
     Raises:
@@ -118,11 +119,12 @@ def sync(
 ) -> Error | IpdAttachmentList | None:
     """List the attachments of an IPD work item
 
-     Lists every attachment associated with the work item, oldest first.
+     Lists every attachment associated with the work item (in the order the service gives;
+    no order is documented).
 
     Args:
         project_id (str):
-        issue_id (str):
+        issue_id (str): An IPD work-item id.
         source_project_id (str | Unset):
 
     Raises:
@@ -150,11 +152,12 @@ async def asyncio_detailed(
 ) -> Response[Error | IpdAttachmentList]:
     """List the attachments of an IPD work item
 
-     Lists every attachment associated with the work item, oldest first.
+     Lists every attachment associated with the work item (in the order the service gives;
+    no order is documented).
 
     Args:
         project_id (str):
-        issue_id (str):
+        issue_id (str): An IPD work-item id.
         source_project_id (str | Unset):
 
     Raises:
@@ -185,11 +188,12 @@ async def asyncio(
 ) -> Error | IpdAttachmentList | None:
     """List the attachments of an IPD work item
 
-     Lists every attachment associated with the work item, oldest first.
+     Lists every attachment associated with the work item (in the order the service gives;
+    no order is documented).
 
     Args:
         project_id (str):
-        issue_id (str):
+        issue_id (str): An IPD work-item id.
         source_project_id (str | Unset):
 
     Raises:

@@ -92,7 +92,7 @@ def sync_detailed(
 
     Args:
         project_id (str):
-        issue_id (str):
+        issue_id (str): An IPD work-item id.
         body (AttachmentUpload):
 
     Raises:
@@ -134,7 +134,7 @@ def sync(
 
     Args:
         project_id (str):
-        issue_id (str):
+        issue_id (str): An IPD work-item id.
         body (AttachmentUpload):
 
     Raises:
@@ -171,7 +171,7 @@ async def asyncio_detailed(
 
     Args:
         project_id (str):
-        issue_id (str):
+        issue_id (str): An IPD work-item id.
         body (AttachmentUpload):
 
     Raises:
@@ -211,7 +211,7 @@ async def asyncio(
 
     Args:
         project_id (str):
-        issue_id (str):
+        issue_id (str): An IPD work-item id.
         body (AttachmentUpload):
 
     Raises:

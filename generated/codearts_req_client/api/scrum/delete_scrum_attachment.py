@@ -72,7 +72,7 @@ def sync_detailed(
     """Delete an attachment of a Scrum work item
 
      Unlinks the attachment from the work item, and deletes it when it was uploaded to that
-    work item. The answer has no body.
+    work item. The answer has no body (the SDK's `DeleteAttachmentResponse` has no field).
 
     Args:
         project_id (str):
@@ -110,7 +110,7 @@ def sync(
     """Delete an attachment of a Scrum work item
 
      Unlinks the attachment from the work item, and deletes it when it was uploaded to that
-    work item. The answer has no body.
+    work item. The answer has no body (the SDK's `DeleteAttachmentResponse` has no field).
 
     Args:
         project_id (str):
@@ -143,7 +143,7 @@ async def asyncio_detailed(
     """Delete an attachment of a Scrum work item
 
      Unlinks the attachment from the work item, and deletes it when it was uploaded to that
-    work item. The answer has no body.
+    work item. The answer has no body (the SDK's `DeleteAttachmentResponse` has no field).
 
     Args:
         project_id (str):
@@ -179,7 +179,7 @@ async def asyncio(
     """Delete an attachment of a Scrum work item
 
      Unlinks the attachment from the work item, and deletes it when it was uploaded to that
-    work item. The answer has no body.
+    work item. The answer has no body (the SDK's `DeleteAttachmentResponse` has no field).
 
     Args:
         project_id (str):

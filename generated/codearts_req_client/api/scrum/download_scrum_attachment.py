@@ -73,9 +73,9 @@ def sync_detailed(
 ) -> Response[Error | File]:
     """Download an attachment of a Scrum work item
 
-     Answers the attachment's bytes. The reference documents 200, 400 and 401; an attachment id
-    that is well formed but unknown is answered with 400 and a `PM.*` error code, like a
-    missing permission.
+     Answers the attachment's bytes. The reference documents 200, 400 and 401. attachkit
+    assumes an attachment id that is well formed but unknown is answered with 400 and a `PM.*`
+    error code, like a missing permission.
 
     Args:
         project_id (str):
@@ -112,9 +112,9 @@ def sync(
 ) -> Error | File | None:
     """Download an attachment of a Scrum work item
 
-     Answers the attachment's bytes. The reference documents 200, 400 and 401; an attachment id
-    that is well formed but unknown is answered with 400 and a `PM.*` error code, like a
-    missing permission.
+     Answers the attachment's bytes. The reference documents 200, 400 and 401. attachkit
+    assumes an attachment id that is well formed but unknown is answered with 400 and a `PM.*`
+    error code, like a missing permission.
 
     Args:
         project_id (str):
@@ -146,9 +146,9 @@ async def asyncio_detailed(
 ) -> Response[Error | File]:
     """Download an attachment of a Scrum work item
 
-     Answers the attachment's bytes. The reference documents 200, 400 and 401; an attachment id
-    that is well formed but unknown is answered with 400 and a `PM.*` error code, like a
-    missing permission.
+     Answers the attachment's bytes. The reference documents 200, 400 and 401. attachkit
+    assumes an attachment id that is well formed but unknown is answered with 400 and a `PM.*`
+    error code, like a missing permission.
 
     Args:
         project_id (str):
@@ -183,9 +183,9 @@ async def asyncio(
 ) -> Error | File | None:
     """Download an attachment of a Scrum work item
 
-     Answers the attachment's bytes. The reference documents 200, 400 and 401; an attachment id
-    that is well formed but unknown is answered with 400 and a `PM.*` error code, like a
-    missing permission.
+     Answers the attachment's bytes. The reference documents 200, 400 and 401. attachkit
+    assumes an attachment id that is well formed but unknown is answered with 400 and a `PM.*`
+    error code, like a missing permission.
 
     Args:
         project_id (str):

@@ -84,8 +84,10 @@ def sync_detailed(
     """Upload an attachment to a Scrum work item
 
      Uploads one file as a `multipart/form-data` field named `attachment` and links it to the
-    work item. A Scrum attachment is at most 50 MB. The answer's `id` is the attachment id that
-    the download and delete operations take.
+    work item. A Scrum attachment is at most 50 MB. attachkit assumes the answer's `id` (the
+    SDK's "association id") is the attachment id that the download and delete operations
+    take; the reference of the download says that id comes from the work item's attachment
+    list, which attachkit does not call.
 
     Args:
         project_id (str):
@@ -123,8 +125,10 @@ def sync(
     """Upload an attachment to a Scrum work item
 
      Uploads one file as a `multipart/form-data` field named `attachment` and links it to the
-    work item. A Scrum attachment is at most 50 MB. The answer's `id` is the attachment id that
-    the download and delete operations take.
+    work item. A Scrum attachment is at most 50 MB. attachkit assumes the answer's `id` (the
+    SDK's "association id") is the attachment id that the download and delete operations
+    take; the reference of the download says that id comes from the work item's attachment
+    list, which attachkit does not call.
 
     Args:
         project_id (str):
@@ -157,8 +161,10 @@ async def asyncio_detailed(
     """Upload an attachment to a Scrum work item
 
      Uploads one file as a `multipart/form-data` field named `attachment` and links it to the
-    work item. A Scrum attachment is at most 50 MB. The answer's `id` is the attachment id that
-    the download and delete operations take.
+    work item. A Scrum attachment is at most 50 MB. attachkit assumes the answer's `id` (the
+    SDK's "association id") is the attachment id that the download and delete operations
+    take; the reference of the download says that id comes from the work item's attachment
+    list, which attachkit does not call.
 
     Args:
         project_id (str):
@@ -194,8 +200,10 @@ async def asyncio(
     """Upload an attachment to a Scrum work item
 
      Uploads one file as a `multipart/form-data` field named `attachment` and links it to the
-    work item. A Scrum attachment is at most 50 MB. The answer's `id` is the attachment id that
-    the download and delete operations take.
+    work item. A Scrum attachment is at most 50 MB. attachkit assumes the answer's `id` (the
+    SDK's "association id") is the attachment id that the download and delete operations
+    take; the reference of the download says that id comes from the work item's attachment
+    list, which attachkit does not call.
 
     Args:
         project_id (str):

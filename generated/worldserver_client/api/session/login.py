@@ -77,8 +77,9 @@ def sync_detailed(
 ) -> Response[Error | LoginResult]:
     """Log in and get a session token
 
-     Exchanges a username and password for a session token, the `sessionId` of the answer. The
-    token expires after a period of inactivity; a call with an expired token gets 401.
+     Exchanges a username and password for a session token, the `sessionId` of the answer.
+    attachkit assumes the token expires after a period of inactivity and a call with an
+    expired token gets 401 (it then logs in again once).
 
     Args:
         body (LoginRequest):
@@ -109,8 +110,9 @@ def sync(
 ) -> Error | LoginResult | None:
     """Log in and get a session token
 
-     Exchanges a username and password for a session token, the `sessionId` of the answer. The
-    token expires after a period of inactivity; a call with an expired token gets 401.
+     Exchanges a username and password for a session token, the `sessionId` of the answer.
+    attachkit assumes the token expires after a period of inactivity and a call with an
+    expired token gets 401 (it then logs in again once).
 
     Args:
         body (LoginRequest):
@@ -136,8 +138,9 @@ async def asyncio_detailed(
 ) -> Response[Error | LoginResult]:
     """Log in and get a session token
 
-     Exchanges a username and password for a session token, the `sessionId` of the answer. The
-    token expires after a period of inactivity; a call with an expired token gets 401.
+     Exchanges a username and password for a session token, the `sessionId` of the answer.
+    attachkit assumes the token expires after a period of inactivity and a call with an
+    expired token gets 401 (it then logs in again once).
 
     Args:
         body (LoginRequest):
@@ -166,8 +169,9 @@ async def asyncio(
 ) -> Error | LoginResult | None:
     """Log in and get a session token
 
-     Exchanges a username and password for a session token, the `sessionId` of the answer. The
-    token expires after a period of inactivity; a call with an expired token gets 401.
+     Exchanges a username and password for a session token, the `sessionId` of the answer.
+    attachkit assumes the token expires after a period of inactivity and a call with an
+    expired token gets 401 (it then logs in again once).
 
     Args:
         body (LoginRequest):

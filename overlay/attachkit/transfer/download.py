@@ -380,6 +380,9 @@ class _Transfer:
         self.sink = sink
         self.progress = progress
         self.offset = 0  # bytes handed on (written or yielded) so far
+        # The furthest offset any attempt reached: a resume that starts over and receives the
+        # same prefix again has not made progress, only bytes beyond this have.
+        self.furthest = 0
         self.skip = 0  # bytes of the current body to drop (a re-sent prefix we already have)
         self.total: int | None = None
         self.validator: str | None = None
@@ -473,6 +476,13 @@ class _Transfer:
         if self.progress is not None:
             self.progress(self.offset, self.total)
         return chunk
+
+    def reached_new_bytes(self) -> bool:
+        """Whether this attempt got further than every earlier one (and remember how far)."""
+        if self.offset <= self.furthest:
+            return False
+        self.furthest = self.offset
+        return True
 
     def finish(self) -> None:
         if self.skip or (self.total is not None and self.offset != self.total):
@@ -696,7 +706,6 @@ def _chunks(
                 wait = retry.give_up()
             else:
                 _tune_read_size(response)
-                started = state.offset
                 content = _body(response, state.decoded)
                 try:
                     for raw in content:
@@ -704,7 +713,7 @@ def _chunks(
                         if data:
                             yield data
                 except httpx.TransportError as exc:
-                    if state.offset > started:
+                    if state.reached_new_bytes():
                         retry.made_progress()
                     wait = retry.after_exception(exc)
                 else:
@@ -806,7 +815,6 @@ async def _achunks(
                 wait = retry.give_up()
             else:
                 _tune_read_size(response)
-                started = state.offset
                 content = _abody(response, state.decoded)
                 try:
                     async for raw in content:
@@ -814,7 +822,7 @@ async def _achunks(
                         if data:
                             yield data
                 except httpx.TransportError as exc:
-                    if state.offset > started:
+                    if state.reached_new_bytes():
                         retry.made_progress()
                     wait = retry.after_exception(exc)
                 else:

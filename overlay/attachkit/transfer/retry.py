@@ -111,8 +111,10 @@ class RetryState:
     """The retry budget of one logical operation, shared by the sync and async drivers.
 
     Each method answers "wait this long, then go again" or raises the error to give up with.
-    ``made_progress`` refills the budget: a download that keeps delivering bytes between cuts
-    is finite (it ends when the file does), so only failures in a row count.
+    ``made_progress`` refills the budget: a download that keeps delivering new bytes between
+    cuts is finite (it ends when the file does), so only failures in a row count. The caller
+    reports progress only for bytes beyond the furthest offset any attempt reached, so a server
+    that cuts every answer at the same place runs out of budget like any other failure.
     """
 
     policy: RetryPolicy

@@ -102,6 +102,31 @@ def test_plain_output_for_coc_and_worldserver(
     assert (tmp_path / "got.pdf").read_bytes() == source.read_bytes()
 
 
+def test_download_prints_the_sha256_and_fsyncs_only_when_asked(
+    env: MockServer,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import hashlib
+
+    source = tmp_path / "report.txt"
+    source.write_bytes(b"evidence\n" * 100)
+    code, out, _ = run(capsys, "coc", "--endpoint", env.base_url, "upload", str(source))
+    doc_id = out.strip().removeprefix("uploaded doc_id ").split()[0]
+    fsyncs: list[int] = []
+    monkeypatch.setattr(os, "fsync", fsyncs.append)
+    coc = ["coc", "--endpoint", env.base_url, "download", "--doc-id", doc_id]
+
+    code, out, _ = run(capsys, *coc, "-o", str(tmp_path / "plain.txt"))
+    assert code == EXIT_OK and "sha256" not in out and fsyncs == []
+
+    code, out, _ = run(capsys, *coc, "-o", str(tmp_path / "checked.txt"), "--sha256", "--fsync")
+    assert code == EXIT_OK
+    assert f"sha256 {hashlib.sha256(source.read_bytes()).hexdigest()}" in out
+    assert len(fsyncs) == 2  # the file, then its directory
+
+
 def test_invalid_parameter_is_a_usage_error_without_traceback(
     env: MockServer, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -78,7 +78,9 @@ def test_scrum_upload_download_delete(
     assert uploaded.file_name == "evidence.txt"
     assert uploaded.size == str(len(payload))
 
-    got = req.scrum.download(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id, tmp_path / "out.bin")
+    got = req.scrum.download(
+        SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id, tmp_path / "out.bin", checksum="sha256"
+    )
     assert got.path == tmp_path / "out.bin"
     assert got.size == len(payload)
     assert got.sha256 == sha256(payload)
@@ -104,7 +106,7 @@ def test_ipd_upload_list_download(
     # A directory destination takes the name the server gives.
     out = tmp_path / "downloads"
     out.mkdir()
-    got = req.ipd.download(IPD_PROJECT, uploaded.id, out)
+    got = req.ipd.download(IPD_PROJECT, uploaded.id, out, checksum="sha256")
     assert got.path == out / "evidence.txt"
     assert got.sha256 == sha256(payload)
 
@@ -172,7 +174,7 @@ def test_coc_upload_download(
     coc: attachkit.Coc, source: Path, payload: bytes, tmp_path: Path
 ) -> None:
     uploaded = coc.upload(source)
-    got = coc.download(uploaded.data.doc_id, tmp_path / "coc.txt")
+    got = coc.download(uploaded.data.doc_id, tmp_path / "coc.txt", checksum="sha256")
     assert got.sha256 == sha256(payload)
 
 
@@ -194,7 +196,10 @@ def test_worldserver_upload_download(
     assert uploaded.internal_name.startswith("attr1113-")
     assert uploaded.internal_name.endswith("_evidence.txt")
     got = ws.download(
-        uploaded.internal_name, tmp_path / "ws.txt", download_token=uploaded.download_token
+        uploaded.internal_name,
+        tmp_path / "ws.txt",
+        download_token=uploaded.download_token,
+        checksum="sha256",
     )
     assert got.sha256 == sha256(payload)
     assert ws.session.token is not None
@@ -208,7 +213,9 @@ def test_async_twins_do_the_same(
             endpoint=mock.base_url, credentials=mock.credentials
         ) as req:
             scrum = await req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, source)
-            got = await req.scrum.download(SCRUM_PROJECT, SCRUM_ISSUE, scrum.id, tmp_path / "a1")
+            got = await req.scrum.download(
+                SCRUM_PROJECT, SCRUM_ISSUE, scrum.id, tmp_path / "a1", checksum="sha256"
+            )
             assert got.sha256 == sha256(payload)
             chunks = [
                 chunk async for chunk in req.scrum.stream(SCRUM_PROJECT, SCRUM_ISSUE, scrum.id)
@@ -218,19 +225,22 @@ def test_async_twins_do_the_same(
 
             ipd = (await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, source)).result[0]
             assert [a.id for a in (await req.ipd.list(IPD_PROJECT, IPD_ISSUE)).result] == [ipd.id]
-            got = await req.ipd.download(IPD_PROJECT, ipd.id, tmp_path / "a2")
+            got = await req.ipd.download(IPD_PROJECT, ipd.id, tmp_path / "a2", checksum="sha256")
             assert got.sha256 == sha256(payload)
 
         async with attachkit.AsyncCoc(endpoint=mock.base_url, credentials=mock.credentials) as coc:
             doc = await coc.upload(source)
-            got = await coc.download(doc.data.doc_id, tmp_path / "a3")
+            got = await coc.download(doc.data.doc_id, tmp_path / "a3", checksum="sha256")
             assert got.sha256 == sha256(payload)
 
         async with attachkit.AsyncWorldServer(mock.base_url, mock.ws_user, mock.ws_password) as ws:
             # Concurrent first calls share one login.
             files = await asyncio.gather(*(ws.upload(7, source) for _ in range(5)))
             got = await ws.download(
-                files[0].internal_name, tmp_path / "a4", download_token=files[0].download_token
+                files[0].internal_name,
+                tmp_path / "a4",
+                download_token=files[0].download_token,
+                checksum="sha256",
             )
             assert got.sha256 == sha256(payload)
 
@@ -251,6 +261,7 @@ def test_download_resumes_after_the_connection_is_cut(
         uploaded.id,
         tmp_path / "cut.bin",
         progress=lambda d, t: seen.append((d, t)),
+        checksum="sha256",
     )
 
     assert rule.matched == 2
@@ -272,7 +283,9 @@ def test_download_retries_after_503_with_retry_after(
     with attachkit.CodeArtsReq(
         endpoint=mock.base_url, credentials=mock.credentials, retry_policy=policy
     ) as client:
-        got = client.scrum.download(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id, tmp_path / "busy.bin")
+        got = client.scrum.download(
+            SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id, tmp_path / "busy.bin", checksum="sha256"
+        )
 
     assert waits == [2, 2]
     assert got.sha256 == sha256(payload)

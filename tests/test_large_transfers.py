@@ -61,7 +61,9 @@ def test_200mb_upload_and_download_stay_flat(
         result, upload_peak = peak_allocated(lambda: req.ipd.upload(IPD_PROJECT, IPD_ISSUE, path))
         attachment_id = result.result[0].id
         got, download_peak = peak_allocated(
-            lambda: req.ipd.download(IPD_PROJECT, attachment_id, tmp_path / "copy.bin")
+            lambda: req.ipd.download(
+                IPD_PROJECT, attachment_id, tmp_path / "copy.bin", checksum="sha256"
+            )
         )
 
     assert got.size == SIZE
@@ -80,7 +82,9 @@ def test_200mb_async_download_stays_flat(
             endpoint=mock.base_url, credentials=mock.credentials, timeout=120
         ) as req:
             result = await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, path)
-            return await req.ipd.download(IPD_PROJECT, result.result[0].id, tmp_path / "copy.bin")
+            return await req.ipd.download(
+                IPD_PROJECT, result.result[0].id, tmp_path / "copy.bin", checksum="sha256"
+            )
 
     got, peak = peak_allocated(lambda: asyncio.run(transfer()))
 

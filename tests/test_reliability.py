@@ -103,25 +103,32 @@ def test_50_downloads_cut_at_random_offsets_all_complete_intact(
             path = f"/v4/projects/{SCRUM_PROJECT}/issues/{SCRUM_ISSUE}/attachments/{up.id}"
 
             def fetch(up: Any = up, name: str = name) -> Any:
-                return req.scrum.download(SCRUM_PROJECT, SCRUM_ISSUE, up.id, out / name)
+                return req.scrum.download(
+                    SCRUM_PROJECT, SCRUM_ISSUE, up.id, out / name, checksum="sha256"
+                )
         elif service == "ipd":
             [up] = req.ipd.upload(IPD_PROJECT, IPD_ISSUE, data, filename=name).result
             path = f"/v1/ipdprojectservice/projects/{IPD_PROJECT}/attachments/download/{up.id}"
 
             def fetch(up: Any = up, name: str = name) -> Any:
-                return req.ipd.download(IPD_PROJECT, up.id, out / name)
+                return req.ipd.download(IPD_PROJECT, up.id, out / name, checksum="sha256")
         elif service == "coc":
             doc_id = coc.upload(data, filename=name).data.doc_id
             path = f"/v1/incident/attachments/{doc_id}"
 
             def fetch(doc_id: str = doc_id, name: str = name) -> Any:
-                return coc.download(doc_id, out / name)
+                return coc.download(doc_id, out / name, checksum="sha256")
         else:
             up = ws.upload(WS_DEFINITION, data, filename=name)
             path = "/ws-api/v1/files/attachments"
 
             def fetch(up: Any = up, name: str = name) -> Any:
-                return ws.download(up.internal_name, out / name, download_token=up.download_token)
+                return ws.download(
+                    up.internal_name,
+                    out / name,
+                    download_token=up.download_token,
+                    checksum="sha256",
+                )
 
         # One to three cuts; each resumed request asks only for the rest of the file, so each
         # cut lands at a random offset inside what is left of the body.
@@ -225,7 +232,9 @@ def test_200_concurrent_mixed_operations_have_no_unexpected_errors(
                     up = await req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, data, filename=name)
                     entry = Acknowledged("scrum", {"id": up.id}, data)
                     acknowledged.append(entry)
-                    got = await req.scrum.download(SCRUM_PROJECT, SCRUM_ISSUE, up.id, dest)
+                    got = await req.scrum.download(
+                        SCRUM_PROJECT, SCRUM_ISSUE, up.id, dest, checksum="sha256"
+                    )
                     assert got.sha256 == sha256(data)
                     if kind == "scrum-delete":
                         await req.scrum.delete(SCRUM_PROJECT, SCRUM_ISSUE, up.id)
@@ -235,7 +244,7 @@ def test_200_concurrent_mixed_operations_have_no_unexpected_errors(
                         await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, data, filename=name)
                     ).result
                     acknowledged.append(Acknowledged("ipd", {"id": up.id}, data))
-                    got = await req.ipd.download(IPD_PROJECT, up.id, dest)
+                    got = await req.ipd.download(IPD_PROJECT, up.id, dest, checksum="sha256")
                     assert got.sha256 == sha256(data)
                 elif kind == "ipd-list":
                     listed = (await req.ipd.list(IPD_PROJECT, IPD_ISSUE)).result
@@ -250,7 +259,7 @@ def test_200_concurrent_mixed_operations_have_no_unexpected_errors(
                     ref = {"filename": up.internal_name, "download_token": up.download_token}
                     acknowledged.append(Acknowledged("ws", ref, data))
                     got = await ws.download(
-                        up.internal_name, dest, download_token=up.download_token
+                        up.internal_name, dest, download_token=up.download_token, checksum="sha256"
                     )
                     assert got.sha256 == sha256(data)
 

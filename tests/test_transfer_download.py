@@ -172,7 +172,11 @@ def test_download_to_path_returns_size_and_sha256(server, tmp_path, engine):
     calls: list[tuple[int, int | None]] = []
     with httpx.Client() as client:
         got = download(
-            client, _get(url), tmp_path / "out.bin", progress=lambda d, t: calls.append((d, t))
+            client,
+            _get(url),
+            tmp_path / "out.bin",
+            progress=lambda d, t: calls.append((d, t)),
+            checksum="sha256",
         )
     assert got.path == tmp_path / "out.bin"
     assert got.path.read_bytes() == CONTENT
@@ -282,7 +286,9 @@ def test_resume_after_cut_uses_range_and_if_range(server, tmp_path, engine):
     behaviour.cuts = [100_000, 300_000]
     sleeps: list[float] = []
     with httpx.Client() as client:
-        got = download(client, _get(url), tmp_path / "out.bin", policy=_policy(sleeps))
+        got = download(
+            client, _get(url), tmp_path / "out.bin", policy=_policy(sleeps), checksum="sha256"
+        )
     assert got.path.read_bytes() == CONTENT
     assert got.sha256 == hashlib.sha256(CONTENT).hexdigest()
     ranges = [(r.get("range"), r.get("if-range")) for r in behaviour.requests]
@@ -318,6 +324,7 @@ def test_changed_etag_restarts_from_zero(server, tmp_path, engine):
             tmp_path / "out.bin",
             policy=_policy(),
             progress=lambda d, t: calls.append((d, t)),
+            checksum="sha256",
         )
     assert got.path.read_bytes() == new
     assert got.sha256 == hashlib.sha256(new).hexdigest()
@@ -563,6 +570,7 @@ def test_large_body_resumes_with_the_worker_and_hashes_every_byte(server, tmp_pa
             tmp_path / "out.bin",
             policy=_policy(),
             progress=lambda d, t: calls.append(d),
+            checksum="sha256",
         )
     assert got.path.read_bytes() == content
     assert got.sha256 == hashlib.sha256(content).hexdigest()
@@ -643,9 +651,79 @@ def test_chunked_body_with_a_content_length_is_framed_by_its_chunks(monkeypatch,
     try:
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/file"
         with httpx.Client() as client:
-            got = download(client, _get(url), tmp_path / "out.bin", policy=_policy(max_retries=0))
+            got = download(
+                client,
+                _get(url),
+                tmp_path / "out.bin",
+                policy=_policy(max_retries=0),
+                checksum="sha256",
+            )
     finally:
         thread.join(timeout=10)
         listener.close()
     assert (tmp_path / "out.bin").read_bytes() == body
     assert got.sha256 == hashlib.sha256(body).hexdigest()
+
+
+# --- durability and checksum are opt-in ------------------------------------------------------
+
+
+def _record_fsyncs(monkeypatch) -> list[str]:
+    """Which descriptors get fsynced: "file" or "dir" (by what they point at)."""
+    calls: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        calls.append("dir" if os.path.isdir(f"/proc/self/fd/{fd}") else "file")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "fdatasync", fsync, raising=False)
+    return calls
+
+
+def test_by_default_a_download_is_neither_fsynced_nor_hashed(server, tmp_path, monkeypatch):
+    url, _ = server
+    calls = _record_fsyncs(monkeypatch)
+    with httpx.Client() as client:
+        got = download(client, _get(url), tmp_path / "out.bin")
+    assert got.sha256 is None
+    assert calls == []
+    assert got.path.read_bytes() == CONTENT
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_durable_fsyncs_the_file_and_its_directory(server, tmp_path, monkeypatch, asynchronous):
+    url, _ = server
+    calls = _record_fsyncs(monkeypatch)
+
+    async def fetch_async() -> None:
+        async with httpx.AsyncClient() as client:
+            await async_download(client, _get(url), tmp_path / "out.bin", durable=True)
+
+    if asynchronous:
+        asyncio.run(fetch_async())
+    else:
+        with httpx.Client() as client:
+            download(client, _get(url), tmp_path / "out.bin", durable=True)
+    assert calls[-2:] == ["file", "dir"]
+
+
+def test_checksum_sha256_hashes_every_byte_async(server, tmp_path, engine):
+    url, behaviour = server
+    behaviour.cuts = [300_000]
+
+    async def main():
+        async with httpx.AsyncClient() as client:
+            return await async_download(
+                client, _get(url), tmp_path / "out.bin", policy=_policy(), checksum="sha256"
+            )
+
+    assert asyncio.run(main()).sha256 == hashlib.sha256(CONTENT).hexdigest()
+
+
+def test_an_unknown_checksum_is_refused_before_sending(server, tmp_path):
+    url, behaviour = server
+    with httpx.Client() as client, pytest.raises(ValueError, match="checksum"):
+        download(client, _get(url), tmp_path / "out.bin", checksum="md5")  # type: ignore[arg-type]
+    assert behaviour.requests == [] and list(tmp_path.iterdir()) == []

@@ -202,8 +202,16 @@ def _transfer(args: argparse.Namespace) -> dict[str, Any]:
 
 def _download(args: argparse.Namespace, label: str, call: Callable[..., Any]) -> int:
     with progress_bar(args, label) as progress:
-        result = call(args.output, overwrite=args.overwrite, progress=progress, **_transfer(args))
-    return _print(args, result, f"{result.path}  {result.size} bytes  sha256 {result.sha256}")
+        result = call(
+            args.output,
+            overwrite=args.overwrite,
+            progress=progress,
+            durable=args.fsync,
+            checksum="sha256" if args.sha256 else None,
+            **_transfer(args),
+        )
+    digest = f"  sha256 {result.sha256}" if result.sha256 else ""
+    return _print(args, result, f"{result.path}  {result.size} bytes{digest}")
 
 
 def _upload(args: argparse.Namespace, call: Callable[..., Any]) -> Any:

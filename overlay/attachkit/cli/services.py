@@ -39,6 +39,12 @@ def _download_options(parser: argparse.ArgumentParser) -> None:
         "-o", "--output", required=True, help="file path, or a directory to keep the server's name"
     )
     parser.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    parser.add_argument(
+        "--fsync",
+        action="store_true",
+        help="flush the file to the disk before reporting success (survives a power loss)",
+    )
+    parser.add_argument("--sha256", action="store_true", help="print the file's SHA-256")
     _transfer_options(parser)
 
 

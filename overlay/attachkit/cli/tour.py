@@ -74,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
                 _worldserver(server.base_url, DEV_WS_USER, DEV_WS_PASSWORD, source, downloads),
             ]
             results = []
+            # Each download asks for checksum="sha256": comparing digests is how the tour
+            # verifies the round trip.
             for service, chain, action in steps:
                 step = Step(service, chain)
                 started = time.perf_counter()
@@ -96,7 +98,7 @@ def _scrum(
         with CodeArtsReq(endpoint=url, credentials=credentials) as req:
             uploaded = req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, source)
             got = req.scrum.download(
-                SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id, downloads / "scrum.bin"
+                SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id, downloads / "scrum.bin", checksum="sha256"
             )
             req.scrum.delete(SCRUM_PROJECT, SCRUM_ISSUE, uploaded.id)
             return got
@@ -117,7 +119,7 @@ def _ipd(
             if len(listed) != 1:
                 raise IntegrityError(f"IPD list shows {len(listed)} attachments, expected 1")
             # The directory form: the name comes from Content-Disposition, sanitised.
-            return req.ipd.download(IPD_PROJECT, listed[0].id, downloads)
+            return req.ipd.download(IPD_PROJECT, listed[0].id, downloads, checksum="sha256")
 
     return "CodeArts Req (IPD)", "upload → list → download", action
 
@@ -130,7 +132,7 @@ def _coc(
     def action() -> Any:
         with Coc(endpoint=url, credentials=credentials) as coc:
             uploaded = coc.upload(source)
-            return coc.download(uploaded.data.doc_id, downloads / "coc.bin")
+            return coc.download(uploaded.data.doc_id, downloads / "coc.bin", checksum="sha256")
 
     return "COC", "upload → download", action
 
@@ -147,6 +149,7 @@ def _worldserver(
                 uploaded.internal_name,
                 downloads / "worldserver.bin",
                 download_token=uploaded.download_token or None,
+                checksum="sha256",
             )
 
     return "WorldServer", "login → upload → download", action

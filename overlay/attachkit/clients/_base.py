@@ -27,6 +27,7 @@ from attachkit import specs
 from attachkit.clients._pool import async_transport
 from attachkit.errors import UnexpectedResponseError, ValidationError
 from attachkit.transfer import (
+    Checksum,
     DownloadResult,
     ErrorParser,
     MultipartFile,
@@ -253,6 +254,8 @@ class Client(_Base[httpx.Client]):
         progress: Progress | None,
         max_retries: int | None,
         timeout: Timeout,
+        durable: bool = False,
+        checksum: Checksum | None = None,
     ) -> DownloadResult:
         http = self._http
         return download(
@@ -265,6 +268,8 @@ class Client(_Base[httpx.Client]):
             error_parser=operation.error_parser,
             service=operation.service,
             operation=operation.operation_id,
+            durable=durable,
+            checksum=checksum,
         )
 
     def _stream(
@@ -367,6 +372,8 @@ class AsyncClient(_Base[httpx.AsyncClient]):
         progress: Progress | None,
         max_retries: int | None,
         timeout: Timeout,
+        durable: bool = False,
+        checksum: Checksum | None = None,
     ) -> DownloadResult:
         http = self._http
         return await async_download(
@@ -379,6 +386,8 @@ class AsyncClient(_Base[httpx.AsyncClient]):
             error_parser=operation.error_parser,
             service=operation.service,
             operation=operation.operation_id,
+            durable=durable,
+            checksum=checksum,
         )
 
     def _stream(

@@ -34,7 +34,7 @@ from attachkit.transfer import (
     coc_error_parser,
     huawei_error_parser,
 )
-from attachkit.transfer.download import Destination
+from attachkit.transfer.download import Checksum, Destination
 from attachkit.transfer.multipart import UploadSource
 from attachkit.validation import validate_parameters
 from coc_client.api.attachments import download_attachment as coc_download
@@ -146,12 +146,17 @@ class ScrumAttachments(_Namespace):
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
+        durable: bool = False,
+        checksum: Checksum | None = None,
     ) -> Any:
-        """Stream the attachment into ``dest`` (file, directory or binary file object)."""
+        """Stream the attachment into ``dest`` (file, directory or binary file object).
+
+        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``.
+        """
         kwargs = self._download_kwargs(project_id, issue_id, str(attachment_id))
         return self._client._download(
             DOWNLOAD_SCRUM, kwargs, dest, overwrite=overwrite, progress=progress,
-            max_retries=max_retries, timeout=timeout,
+            max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
         )  # fmt: skip
 
     def stream(
@@ -263,12 +268,17 @@ class IpdAttachments(_Namespace):
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
+        durable: bool = False,
+        checksum: Checksum | None = None,
     ) -> Any:
-        """Stream the attachment into ``dest`` (file, directory or binary file object)."""
+        """Stream the attachment into ``dest`` (file, directory or binary file object).
+
+        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``.
+        """
         kwargs = self._download_kwargs(project_id, str(attachment_id))
         return self._client._download(
             DOWNLOAD_IPD, kwargs, dest, overwrite=overwrite, progress=progress,
-            max_retries=max_retries, timeout=timeout,
+            max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
         )  # fmt: skip
 
     def stream(
@@ -424,12 +434,17 @@ class _CocOperations:
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
+        durable: bool = False,
+        checksum: Checksum | None = None,
     ) -> Any:
-        """Stream the attachment into ``dest`` (file, directory or binary file object)."""
+        """Stream the attachment into ``dest`` (file, directory or binary file object).
+
+        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``.
+        """
         kwargs = self._download_kwargs(doc_id, ticket_type)
         return self._download(
             DOWNLOAD_COC, kwargs, dest, overwrite=overwrite, progress=progress,
-            max_retries=max_retries, timeout=timeout,
+            max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
         )  # fmt: skip
 
     def stream(

@@ -20,7 +20,7 @@ from attachkit.clients._base import (
     upload_body,
 )
 from attachkit.transfer import Progress, RetryPolicy, text_error_parser
-from attachkit.transfer.download import Destination
+from attachkit.transfer.download import Checksum, Destination
 from attachkit.transfer.multipart import UploadSource
 from attachkit.validation import validate_parameters
 from attachkit.worldserver_session import AsyncWorldServerSession, WorldServerSession
@@ -111,14 +111,19 @@ class _WorldServerOperations:
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
+        durable: bool = False,
+        checksum: Checksum | None = None,
     ) -> Any:
-        """Stream the file whose ``internalName`` is ``filename`` into ``dest``."""
+        """Stream the file whose ``internalName`` is ``filename`` into ``dest``.
+
+        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``.
+        """
         kwargs = self._download_kwargs(
             filename, resource_type, resource_id, attribute_name, download_token
         )
         return self._download(
             GET_FILES, kwargs, dest, overwrite=overwrite, progress=progress,
-            max_retries=max_retries, timeout=timeout,
+            max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
         )  # fmt: skip
 
     def stream(

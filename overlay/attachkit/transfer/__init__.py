@@ -5,6 +5,7 @@ on plain ``httpx.Client``/``httpx.AsyncClient`` objects.
 """
 
 from .download import (
+    Checksum,
     Destination,
     DownloadResult,
     async_download,
@@ -35,6 +36,7 @@ from .retry import (
 )
 
 __all__ = [
+    "Checksum",
     "Destination",
     "DownloadResult",
     "ErrorInfo",

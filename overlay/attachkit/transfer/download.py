@@ -1,11 +1,15 @@
 """Streaming downloads that resume, verify and land atomically.
 
-Bytes go straight from the socket to a hidden temporary file beside the target, are hashed on the
-way, and the file is fsynced and renamed into place only when the byte count matches what the
-server promised. A dropped connection resumes with ``Range``/``If-Range`` inside the retry
-budget; a server that ignores the range or whose file changed makes the download start over.
-Whatever fails, the temporary file is removed and an existing file is never replaced unless
-``overwrite=True``.
+Bytes go straight from the socket to a hidden temporary file beside the target, and the file is
+renamed into place only when the byte count matches what the server promised, so a crashed
+process never leaves a half file under the final name. Like curl, wget and pip, the data is left
+in the page cache: ``durable=True`` fsyncs the file and its directory before the rename returns
+(what survives a power loss or a kernel crash, not only a crash of this process), and
+``checksum="sha256"`` hashes the bytes on the way (``DownloadResult.sha256``; None otherwise).
+
+A dropped connection resumes with ``Range``/``If-Range`` inside the retry budget; a server that
+ignores the range or whose file changed makes the download start over. Whatever fails, the
+temporary file is removed and an existing file is never replaced unless ``overwrite=True``.
 
 Throughput: httpcore reads the socket 64 KiB at a time, and each read costs a trip through h11
 and httpx in Python; for a local or fast link that overhead, not the network, sets the pace
@@ -54,6 +58,7 @@ from .retry import RetryPolicy, RetryState
 
 __all__ = [
     "DOWNLOAD_READ_SIZE",
+    "Checksum",
     "Destination",
     "DownloadResult",
     "async_download",
@@ -71,6 +76,8 @@ _new_hash = hashlib.sha256
 Destination = str | os.PathLike[str] | BinaryIO
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.I)
 _Verdict = Literal["ok", "retry", "error"]
+Checksum = Literal["sha256"]
+"""The digests a download can compute on the way; no service publishes one to compare with."""
 
 
 @attrs.frozen
@@ -79,7 +86,7 @@ class DownloadResult:
 
     path: Path | None  # None when the destination was a file object
     size: int
-    sha256: str
+    sha256: str | None  # only with checksum="sha256"
     content_type: str | None = None
     etag: str | None = None
 
@@ -266,9 +273,11 @@ class _Writer:
     up, which is no longer than the inline hash and write that it replaces would have.
     """
 
-    def __init__(self, sink: _Sink) -> None:
+    def __init__(self, sink: _Sink, checksum: Checksum | None) -> None:
+        if checksum not in (None, "sha256"):
+            raise ValueError(f"checksum must be None or 'sha256', not {checksum!r}")
         self.sink = sink
-        self._hasher = _new_hash()
+        self._hasher = _new_hash() if checksum else None
         self._queue: queue.Queue[bytes | None] | None = None
         self._worker: threading.Thread | None = None
         self._failure: BaseException | None = None
@@ -279,8 +288,8 @@ class _Writer:
         return self.sink.restartable
 
     @property
-    def sha256(self) -> str:
-        return self._hasher.hexdigest()
+    def sha256(self) -> str | None:
+        return None if self._hasher is None else self._hasher.hexdigest()
 
     def open(self, response: httpx.Response, total: int | None) -> None:
         self.sink.open(response)
@@ -299,7 +308,8 @@ class _Writer:
             self._queue.put(chunk)
 
     def _consume(self, chunk: bytes) -> None:
-        self._hasher.update(chunk)
+        if self._hasher is not None:
+            self._hasher.update(chunk)
         self.sink.write(chunk)
 
     def _work(self, chunks: queue.Queue[bytes | None]) -> None:
@@ -336,7 +346,8 @@ class _Writer:
         self._drain()  # the worker is idle from here on: the file is the caller's to rewind
         if not self.sink.restart():
             return False
-        self._hasher = _new_hash()
+        if self._hasher is not None:
+            self._hasher = _new_hash()
         return True
 
     def commit(self) -> Path | None:
@@ -494,7 +505,7 @@ class _Transfer:
         if self.progress is not None:
             self.progress(self.offset, self.total)
 
-    def result(self, path: Path | None, sha256: str) -> DownloadResult:
+    def result(self, path: Path | None, sha256: str | None) -> DownloadResult:
         return DownloadResult(
             path=path,
             size=self.offset,
@@ -736,18 +747,21 @@ def download(
     service: str | None = None,
     operation: str | None = None,
     fallback_filename: str = "download",
-    fsync: bool = True,
+    durable: bool = False,
+    checksum: Checksum | None = None,
 ) -> DownloadResult:
     """Download ``request`` (a GET built by ``client.build_request``) into ``dest``.
 
     ``dest`` is a file path, a directory (existing, or a path ending in a separator, created
     only once a usable answer arrived; the name comes from ``Content-Disposition``, sanitised,
-    else ``fallback_filename``) or a binary file object. Raises ``DestinationExistsError``,
+    else ``fallback_filename``) or a binary file object. ``durable=True`` fsyncs the file and
+    its directory before returning (a file path only); ``checksum="sha256"`` fills
+    ``DownloadResult.sha256``. Raises ``DestinationExistsError``,
     ``APIError`` subclasses (parsed by ``error_parser``), ``TransportError``/``TimeoutError``
     after the retry budget, or ``IntegrityError`` on a size mismatch; no partial file is left
     behind.
     """
-    sink = _Writer(_make_sink(dest, overwrite, fallback_filename, fsync))
+    sink = _Writer(_make_sink(dest, overwrite, fallback_filename, durable), checksum)
     state = _Transfer(sink, progress=progress)
     retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
     try:
@@ -845,7 +859,8 @@ async def async_download(
     service: str | None = None,
     operation: str | None = None,
     fallback_filename: str = "download",
-    fsync: bool = True,
+    durable: bool = False,
+    checksum: Checksum | None = None,
 ) -> DownloadResult:
     """Async twin of :func:`download`.
 
@@ -853,7 +868,7 @@ async def async_download(
     takes microseconds, less than a thread hop); a large one from the download's worker thread
     (see ``_Writer``). The final fsync, which can take seconds, runs in a worker thread.
     """
-    sink = _Writer(_make_sink(dest, overwrite, fallback_filename, fsync))
+    sink = _Writer(_make_sink(dest, overwrite, fallback_filename, durable), checksum)
     state = _Transfer(sink, progress=progress)
     retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
     try:

@@ -721,13 +721,25 @@ def test_payload_hash_helpers() -> None:
     assert json.loads(b'{"a":1}') == {"a": 1}
 
 
-def test_signing_works_through_public_httpx_headers_too(monkeypatch: pytest.MonkeyPatch) -> None:
-    import attachkit.signing.signer as signer_module
+def test_a_non_ascii_header_value_is_sent_as_the_bytes_that_were_signed() -> None:
+    """``X-Project-Id: proj-é`` from the credentials and as a caller's own header (bytes)."""
+    from_credentials = Credentials(CREDS.ak, CREDS.sk, project_id="proj-é")
+    request = signed(httpx.Request("GET", "https://h/x?b=1&a=2"), from_credentials)
+    assert request.headers.raw.count((b"X-Project-Id", "proj-é".encode())) == 1
+    verify_httpx_request(request)
 
-    fast = signed(httpx.Request("POST", "https://h/x?b=1&a=2", json={"a": 1}), TEMP_CREDS)
-    monkeypatch.setattr(signer_module, "_triples", lambda headers: None)
-    slow = signed(httpx.Request("POST", "https://h/x?b=1&a=2", json={"a": 1}), TEMP_CREDS)
-    assert slow.headers.multi_items() == fast.headers.multi_items()
-    verify_httpx_request(slow)
-    resigned = signed(slow, TEMP_CREDS)
-    assert resigned.headers.get_list("authorization") == fast.headers.get_list("authorization")
+    own_header = httpx.Request("GET", "https://h/x", headers=[(b"X-Project-Id", "proj-é".encode())])
+    request = signed(own_header, CREDS)
+    assert dict(request.headers.raw)[b"X-Project-Id"] == b"proj-\xc3\xa9"
+    verify_httpx_request(request)
+    resigned = signed(request, CREDS)  # signing twice (a retry) signs the same bytes again
+    assert resigned.headers.get_list("authorization") == request.headers.get_list("authorization")
+
+
+def test_a_non_ascii_project_id_round_trips_through_the_mock_verifier(mock) -> None:
+    from attachkit.clients import CodeArtsReq
+    from tests.mock_helpers import IPD_ISSUE, IPD_PROJECT
+
+    credentials = Credentials(mock.credentials.ak, mock.credentials.sk, project_id="proj-é")
+    with CodeArtsReq(endpoint=mock.base_url, credentials=credentials, max_retries=0) as req:
+        assert req.ipd.list(IPD_PROJECT, IPD_ISSUE).result == []

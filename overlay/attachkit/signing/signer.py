@@ -251,7 +251,7 @@ class AkSkAuth(httpx.Auth):
         if signable.had_authorization:
             del request.headers["authorization"]
         additions.append((b"Authorization", b"authorization", authorization.encode("ascii")))
-        _add_headers(request.headers, additions)
+        _add_headers(request, additions)
 
 
 class _Inspected(dict[bytes, bytes]):
@@ -260,35 +260,20 @@ class _Inspected(dict[bytes, bytes]):
     had_authorization = False
 
 
-def _triples(headers: httpx.Headers) -> list[tuple[bytes, bytes, bytes]] | None:
-    """httpx's own ``(raw name, lowercase name, value)`` list, if it still keeps one.
-
-    Reading and appending there skips a decode-and-scan per header access, which made up half
-    of the signing time; should a future httpx store headers differently, the public (slower)
-    interface takes over.
-    """
-    store = getattr(headers, "_list", None)
-    if isinstance(store, list) and (not store or len(store[0]) == 3):
-        return store
-    return None
-
-
 def _lowercase_header_items(headers: httpx.Headers) -> list[tuple[bytes, bytes]]:
-    """(lowercase name, value) byte pairs of every header."""
-    store = _triples(headers)
-    if store is not None:
-        return [(lower, value) for _, lower, value in store]
+    """(lowercase name, value) byte pairs of every header, read once through ``Headers.raw``."""
     return [(name.lower(), value) for name, value in headers.raw]
 
 
 _UNSIGNED_HEADER = (b"X-Sdk-Content-Sha256", b"x-sdk-content-sha256", b"UNSIGNED-PAYLOAD")
 
 
-def _add_headers(headers: httpx.Headers, additions: list[tuple[bytes, bytes, bytes]]) -> None:
-    """Append headers known to be absent."""
-    store = _triples(headers)
-    if store is not None:
-        store.extend(additions)
-        return
-    for raw_name, _, value in additions:
-        headers[raw_name.decode("ascii")] = value.decode("latin-1")
+def _add_headers(request: httpx.Request, additions: list[tuple[bytes, bytes, bytes]]) -> None:
+    """Append headers known to be absent, as the exact bytes that were signed.
+
+    A new ``httpx.Headers`` built from byte pairs keeps every value as it is; assigning text
+    would make httpx encode it again (a UTF-8 value decoded as Latin-1 came back double-encoded,
+    so ``X-Project-Id: proj-é`` went out differently from what was signed).
+    """
+    pairs = [*request.headers.raw, *((raw_name, value) for raw_name, _, value in additions)]
+    request.headers = httpx.Headers(pairs)

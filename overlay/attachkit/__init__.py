@@ -23,6 +23,10 @@ _LAZY = {
     "AsyncWorldServer": "attachkit.clients",
     "DownloadResult": "attachkit.transfer",
     "RetryPolicy": "attachkit.transfer",
+    "copy": "attachkit.copying",
+    "acopy": "attachkit.copying",
+    "CopyResult": "attachkit.copying",
+    "Connections": "attachkit.copying",
     # The error classes are cheap to import (no dependencies), so they come from errors.__all__
     # rather than a second list kept by hand; api_error_class_for stays in attachkit.errors.
     **{name: "attachkit.errors" for name in _errors.__all__ if name[0].isupper()},

@@ -1,0 +1,139 @@
+"""``attachkit cp SRC DST``: copy one file between local paths and service addresses."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from attachkit.cli.exit_codes import EXIT_OK
+from attachkit.cli.services import SK_ON_COMMAND_LINE_WARNING
+
+ADDRESS_FORMS = """\
+addresses (a source names a file, a destination the place to create the copy in):
+  scrum://PROJECT/ISSUE/ATTACHMENT_ID    scrum://PROJECT/ISSUE
+  ipd://PROJECT/ISSUE/ATTACHMENT_ID      ipd://PROJECT/ISSUE
+  coc://DOC_ID                           coc://incident
+  ws://INTERNAL_NAME[?downloadToken=…&resourceType=…&resourceId=…&attributeName=…]
+                                         ws://ATTRIBUTE_DEFINITION_ID
+  anything else is a local path (a directory keeps the source's name)
+"""
+
+
+def add_cp_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "cp",
+        help="copy a file between local paths and scrum:// ipd:// coc:// ws:// addresses",
+        description="Copy one file. Service to service the bytes stream straight from the "
+        "download into the upload; the destination's limits are checked first.",
+        epilog=ADDRESS_FORMS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler="attachkit.cli.cp:run")
+    parser.add_argument("source", metavar="SRC")
+    parser.add_argument("destination", metavar="DST")
+    parser.add_argument("--name", help="name to store the copy under (default: the source's)")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing local file")
+    parser.add_argument("--max-retries", type=int, default=None, help="retries after failures")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds per network wait")
+    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="JSON")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bar"
+    )
+    codearts = parser.add_mutually_exclusive_group()
+    codearts.add_argument("--codearts-endpoint", help="CodeArts Req base URL (scrum://, ipd://)")
+    codearts.add_argument("--codearts-region", help="CodeArts Req region, e.g. cn-north-4")
+    coc = parser.add_mutually_exclusive_group()
+    coc.add_argument("--coc-endpoint", help="COC base URL (coc://)")
+    coc.add_argument("--coc-region", help="COC region (default cn-north-4)")
+    parser.add_argument("--ws-endpoint", help="WorldServer base URL (ws://)")
+    parser.add_argument(
+        "--ws-username", help="WorldServer user; the password comes from $ATTACHKIT_WS_PASSWORD"
+    )
+    creds = parser.add_argument_group(
+        "credentials",
+        "default: HUAWEICLOUD_SDK_AK/SK (or CLOUD_SDK_AK/SK), then ~/.huaweicloud/credentials",
+    )
+    creds.add_argument("--ak", help="access key id")
+    creds.add_argument("--sk", help="secret access key (discouraged: use the environment)")
+    creds.add_argument("--security-token", help="token of temporary credentials")
+    creds.add_argument("--project-id-header", dest="header_project_id", help="X-Project-Id")
+    creds.add_argument("--domain-id", help="X-Domain-Id")
+
+
+def _schemes(args: argparse.Namespace) -> set[str]:
+    from attachkit.copying.addresses import LocalPath, parse_address
+    from attachkit.copying.services import service_of
+
+    found = set()
+    for text in (args.source, args.destination):
+        address = parse_address(text)
+        if not isinstance(address, LocalPath):
+            found.add(service_of(address))
+    return found
+
+
+def _ws_password(args: argparse.Namespace) -> str | None:
+    from attachkit.copying.services import WS_PASSWORD_ENV
+
+    password = os.environ.get(WS_PASSWORD_ENV)
+    if password is None and sys.stdin.isatty() and args.ws_username:
+        import getpass
+
+        password = getpass.getpass(f"WorldServer password for {args.ws_username}: ")
+    return password
+
+
+def connections_from(args: argparse.Namespace) -> Any:
+    """The ``Connections`` the flags describe; credentials resolved only if a Huawei service is
+    involved, the WorldServer password asked for only if WorldServer is."""
+    from attachkit.copying import Connections
+    from attachkit.credentials import Credentials
+
+    involved = _schemes(args)
+    credentials = None
+    if involved & {"codearts-req", "coc"}:
+        if args.sk:
+            print(SK_ON_COMMAND_LINE_WARNING, file=sys.stderr)
+        credentials = Credentials.resolve(
+            ak=args.ak,
+            sk=args.sk,
+            security_token=args.security_token,
+            project_id=args.header_project_id,
+            domain_id=args.domain_id,
+        )
+    return Connections(
+        credentials=credentials,
+        codearts_endpoint=args.codearts_endpoint,
+        codearts_region=args.codearts_region,
+        coc_endpoint=args.coc_endpoint,
+        coc_region=args.coc_region,
+        ws_endpoint=args.ws_endpoint,
+        ws_username=args.ws_username,
+        ws_password=_ws_password(args) if "worldserver" in involved else None,
+        timeout=args.timeout,
+        max_retries=args.max_retries,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from attachkit.cli.run import progress_bar
+    from attachkit.copying import copy
+
+    connections = connections_from(args)
+    with progress_bar(args, "copy") as progress:
+        result = copy(
+            args.source,
+            args.destination,
+            connections=connections,
+            filename=args.name,
+            overwrite=args.overwrite,
+            progress=progress,
+        )
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(f"{result.source} -> {result.destination}  {result.size} bytes")
+    return EXIT_OK

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from attachkit.cli.bulk import add_download_all_options
+
 SK_ON_COMMAND_LINE_WARNING = (
     "warning: an SK on the command line is visible to other users in the process list and "
     "stays in shell history; prefer HUAWEICLOUD_SDK_SK or the profile file"
@@ -106,6 +108,11 @@ def add_service_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPa
     parser.add_argument("--project-id", required=True)
     parser.add_argument("--issue-id", required=True)
     parser.add_argument("--source-project-id")
+    _transfer_options(parser)
+    parser = _leaf(
+        ipd, "download-all", "ipd_download_all", "download all of a work item's attachments"
+    )
+    add_download_all_options(parser)
     _transfer_options(parser)
     parser = _leaf(ipd, "download", "ipd_download", "download an attachment by id")
     parser.add_argument("--project-id", required=True)

@@ -296,6 +296,30 @@ class IpdAttachments(_Namespace):
             DOWNLOAD_IPD, kwargs, progress=progress, max_retries=max_retries, timeout=timeout
         )
 
+    def download_all(
+        self,
+        project_id: str,
+        issue_id: str,
+        dest_dir: str | os.PathLike[str],
+        *,
+        jobs: int = 4,
+        overwrite: bool = False,
+        source_project_id: str | None = None,
+        progress: Progress | None = None,
+    ) -> Any:
+        """Every attachment of the work item into ``dest_dir``, ``jobs`` at a time.
+
+        Returns ``attachkit.bulk.BulkDownload``: each attachment downloaded, skipped (already
+        there with the listed size) or failed (the others still complete); see ``attachkit.bulk``.
+        """
+        from attachkit import bulk
+
+        run = bulk.adownload_all if isinstance(self._client, AsyncClient) else bulk.download_all
+        return run(
+            self, project_id, issue_id, dest_dir, jobs=jobs, overwrite=overwrite,
+            source_project_id=source_project_id, progress=progress,
+        )  # fmt: skip
+
 
 def _codearts_base_url(region: str | None, endpoint: str | None) -> str:
     if endpoint:

@@ -1,0 +1,108 @@
+"""``attachkit codearts-req ipd download-all``: a work item's attachments, with a summary."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import unicodedata
+from typing import Any
+
+from attachkit.cli.exit_codes import EXIT_OK, EXIT_SERVICE_ERROR
+
+# Any failed download makes the command exit with this, after the others completed.
+EXIT_SOME_FAILED = EXIT_SERVICE_ERROR
+
+
+def add_download_all_options(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(handler="attachkit.cli.bulk:ipd_download_all")
+    parser.add_argument("--project-id", required=True)
+    parser.add_argument("--issue-id", required=True)
+    parser.add_argument("--source-project-id")
+    parser.add_argument("-o", "--output", required=True, help="the directory to download into")
+    parser.add_argument(
+        "--jobs", type=_jobs, default=4, help="downloads at a time, 1 to 32 (default 4)"
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="download again files that are already there"
+    )
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 32:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 1 to 32")
+    return int(text)
+
+
+def printable(text: str) -> str:
+    """``text`` with every control or format character escaped: server text meets a terminal."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+        else ch
+        for ch in text
+    )
+
+
+def summary_table(result: Any) -> str:
+    rows = [("STATUS", "BYTES", "ID", "NAME", "ERROR")]
+    for item in result.items:
+        size = "-" if item.size is None else str(item.size)
+        error = f"{item.error_type}: {item.error}" if item.error else ""
+        rows.append((item.status, size, item.attachment_id, item.name, error))
+    widths = [max(len(printable(row[col])) for row in rows) for col in range(4)]
+    lines = [
+        "  ".join(printable(cell).ljust(width) for cell, width in zip(row, widths, strict=False))
+        + "  "
+        + printable(row[4])
+        for row in rows
+    ]
+    lines = [line.rstrip() for line in lines]
+    lines.append(
+        f"{len(result.downloaded)} downloaded, {len(result.skipped)} skipped, "
+        f"{len(result.failed)} failed"
+    )
+    return "\n".join(lines)
+
+
+def ipd_download_all(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from attachkit.cli.run import _credentials, progress_bar
+    from attachkit.clients import AsyncCodeArtsReq
+
+    async def run(progress: Any) -> Any:
+        async with AsyncCodeArtsReq(
+            region=args.region,
+            endpoint=args.endpoint,
+            credentials=_credentials(args),
+            max_retries=args.max_retries,
+            timeout=args.timeout,
+        ) as req:
+            return await req.ipd.download_all(
+                args.project_id,
+                args.issue_id,
+                args.output,
+                jobs=args.jobs,
+                overwrite=args.overwrite,
+                source_project_id=args.source_project_id,
+                progress=progress,
+            )
+
+    with progress_bar(args, f"work item {args.issue_id}") as progress:
+        result = asyncio.run(run(progress))
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "downloaded": len(result.downloaded),
+                    "skipped": len(result.skipped),
+                    "failed": len(result.failed),
+                    "items": [item.to_dict() for item in result.items],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        print(summary_table(result))
+    return EXIT_OK if result.ok else EXIT_SOME_FAILED

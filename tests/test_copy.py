@@ -8,8 +8,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import attrs
 import httpx
 import pytest
 from mock_helpers import IPD_ISSUE, IPD_PROJECT, ISSUE, PROJECT
@@ -25,12 +27,14 @@ from attachkit.copying.addresses import (
     ScrumAddress,
     WorldServerAddress,
 )
-from attachkit.errors import DestinationExistsError, ValidationError
+from attachkit.copying.engine import _spool
+from attachkit.errors import DestinationExistsError, TransportError, ValidationError
 from attachkit.mock import MockServer
 
 MiB = 1024 * 1024
 SCRUM_PLACE = f"scrum://{PROJECT}/{ISSUE}"
 IPD_PLACE = f"ipd://{IPD_PROJECT}/{IPD_ISSUE}"
+SCRUM = ScrumAddress(PROJECT, str(ISSUE))
 
 
 def connections(mock: MockServer) -> Connections:
@@ -293,3 +297,48 @@ def run_measured(
     assert done.returncode == 0, done.stderr
     code, max_rss_kib = (int(field) for field in report.read_text().split())
     return code, max_rss_kib * 1024, done.stdout, done.stderr
+
+
+def test_a_source_that_fails_for_good_leaves_nothing_at_the_destination(
+    mock: MockServer,
+) -> None:
+    source = ws_file(mock, os.urandom(3 * MiB))
+    before = attachment_count(mock)
+    # 1 MiB arrives and the upload is under way; then every attempt to resume is reset.
+    mock.faults.cut("GET", "/ws-api/v1/files/attachments", after_bytes=MiB)
+    mock.faults.reset_connection("GET", "/ws-api/v1/files/attachments", times=10)
+    conn = attrs.evolve(connections(mock), max_retries=1)
+    with pytest.raises(TransportError):
+        attachkit.copy(source, SCRUM_PLACE, connections=conn)
+    assert attachment_count(mock) == before
+
+
+async def _chunks_of(data: bytes, size: int, taken: list[int]) -> AsyncIterator[bytes]:
+    for start in range(0, len(data), size):
+        taken.append(start)
+        yield data[start : start + size]
+
+
+def test_a_source_without_a_size_is_spooled_and_still_checked_against_the_limit() -> None:
+    data = os.urandom(3 * MiB)
+    taken: list[int] = []
+
+    async def spool_all() -> tuple[bytes, int]:
+        chunks = _chunks_of(data, 256 * 1024, taken)
+        body, size = await _spool(await anext(chunks), chunks, SCRUM, "a.bin")
+        with body:
+            return body.read(), size
+
+    assert asyncio.run(spool_all()) == (data, len(data))
+
+    # 11 MiB for COC (10 MB at most): refused once 10 MB have come in, not at the end.
+    big = b"z" * (11 * MiB)
+    taken.clear()
+
+    async def spool_too_much() -> None:
+        chunks = _chunks_of(big, MiB, taken)
+        await _spool(await anext(chunks), chunks, CocAddress(), "big.txt")
+
+    with pytest.raises(ValidationError, match="too large"):
+        asyncio.run(spool_too_much())
+    assert len(taken) == 11  # the 11th MiB is the one over the limit; nothing after it is read

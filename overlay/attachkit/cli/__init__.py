@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from attachkit import __version__
+from attachkit.cli.clean import add_clean_parser
 from attachkit.cli.cp import add_cp_parser
 from attachkit.cli.exit_codes import EXIT_USAGE
 from attachkit.cli.services import add_service_parsers
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_service_parsers(commands)
     add_cp_parser(commands)
+    add_clean_parser(commands)
     return parser
 
 

@@ -1,0 +1,216 @@
+"""Partial downloads kept across runs: the ``.part`` file, its sidecar, and finding them again.
+
+A download with ``resume=True`` writes to ``.NAME.part`` beside its target and, once the server
+has answered, records in ``.NAME.part.json`` what the server said about the file: the URL, its
+size, its ``ETag`` and ``Last-Modified``. If the run fails or is killed, both stay; the next run
+with ``resume=True`` finds them (by the target's name, or for a directory destination by the
+URL), asks for the rest with ``Range`` + ``If-Range`` and appends, or starts over when the
+server's file changed. Without ``resume`` the partial file has a random name and is always
+removed. ``list_partials``/``remove_partials`` are what ``attachkit clean`` shows and deletes.
+
+The sidecar is read back as untrusted input: bounded in size, every field type-checked, and a
+sidecar that does not parse is treated as absent (the download starts over).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "PART_SUFFIX",
+    "SIDECAR_SUFFIX",
+    "Partial",
+    "Sidecar",
+    "find_for_url",
+    "list_partials",
+    "part_path",
+    "remove_partials",
+    "sidecar_path",
+]
+
+PART_SUFFIX = ".part"
+SIDECAR_SUFFIX = ".part.json"
+_SIDECAR_MAX_BYTES = 16 * 1024
+_VERSION = 1
+# Query parameters never written to a sidecar: a WorldServer session token may travel there.
+_SECRET_QUERY = frozenset({"token"})
+
+
+def part_path(target: Path) -> Path:
+    """Where a resumable download of ``target`` keeps its bytes until it is complete."""
+    return target.parent / f".{target.name}{PART_SUFFIX}"
+
+
+def sidecar_path(target: Path) -> Path:
+    return target.parent / f".{target.name}{SIDECAR_SUFFIX}"
+
+
+def public_url(url: str) -> str:
+    """``url`` without the query parameters that may carry a session secret."""
+    parts = urllib.parse.urlsplit(url)
+    query = [
+        (name, value)
+        for name, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+        if name not in _SECRET_QUERY
+    ]
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+@attrs.frozen
+class Sidecar:
+    """What the server said about the file a partial download holds the start of."""
+
+    url: str
+    target: str  # the final file's name, in the same directory
+    size: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def validator(self) -> str | None:
+        """What ``If-Range`` carries: a strong ETag, else ``Last-Modified``."""
+        if self.etag is not None and not self.etag.startswith("W/"):
+            return self.etag
+        return self.last_modified
+
+    def write(self, path: Path) -> None:
+        data = {"version": _VERSION, **attrs.asdict(self)}
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(temporary, path)  # never a half-written sidecar
+
+    @classmethod
+    def read(cls, path: Path) -> Sidecar | None:
+        """The sidecar at ``path``; None if absent, too large, or not one of ours."""
+        try:
+            with path.open("rb") as file:
+                raw = file.read(_SIDECAR_MAX_BYTES + 1)
+        except OSError:
+            return None
+        if len(raw) > _SIDECAR_MAX_BYTES:
+            return None
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return cls._from_json(data)
+
+    @classmethod
+    def _from_json(cls, data: Any) -> Sidecar | None:
+        if not isinstance(data, dict) or data.get("version") != _VERSION:
+            return None
+        url, target, size = data.get("url"), data.get("target"), data.get("size")
+        etag, last_modified = data.get("etag"), data.get("last_modified")
+        if not isinstance(url, str) or not isinstance(target, str):
+            return None
+        if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
+            return None
+        if not all(value is None or isinstance(value, str) for value in (etag, last_modified)):
+            return None
+        if "/" in target or "\\" in target or target in ("", ".", ".."):
+            return None  # a name in the same directory, nothing else
+        return cls(url, target, size, etag, last_modified)
+
+
+def find_for_url(directory: Path, url: str) -> Path | None:
+    """The target (in ``directory``) whose kept partial download came from ``url``, if any."""
+    wanted = public_url(url)
+    for sidecar in _sidecars(directory):
+        found = Sidecar.read(sidecar)
+        if found is not None and found.url == wanted:
+            target = directory / found.target
+            if sidecar_path(target) == sidecar and part_path(target).is_file():
+                return target
+    return None
+
+
+def _sidecars(directory: Path) -> Iterator[Path]:
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            if entry.name.startswith(".") and entry.name.endswith(SIDECAR_SUFFIX):
+                yield Path(entry.path)
+
+
+@attrs.frozen
+class Partial:
+    """A partial download found in a directory: its file(s), bytes so far and age."""
+
+    path: Path
+    size: int
+    age_seconds: float
+    sidecar: Path | None
+    url: str | None
+    expected_size: int | None
+
+    @property
+    def resumable(self) -> bool:
+        return self.sidecar is not None
+
+
+def list_partials(directory: str | os.PathLike[str]) -> list[Partial]:
+    """Every partial download in ``directory`` (not its subdirectories): kept or left over.
+
+    A kept one (``.NAME.part`` with its sidecar) can be resumed with ``resume=True``; a
+    left-over one (a random ``.NAME.XXXXXXXXXXXX.part`` from a run that was killed without
+    resume, or a sidecar whose part is gone) cannot, and is only taking space.
+    """
+    root = Path(directory)
+    found: list[Partial] = []
+    now = time.time()
+    with os.scandir(root) as entries:
+        names = sorted(entry.name for entry in entries if entry.is_file(follow_symlinks=False))
+    present = set(names)
+    for name in names:
+        path = root / name
+        if not name.startswith("."):
+            continue
+        if name.endswith(PART_SUFFIX):
+            sidecar = path.with_name(name[: -len(PART_SUFFIX)] + SIDECAR_SUFFIX)
+            info = Sidecar.read(sidecar) if sidecar.name in present else None
+        elif name.endswith(SIDECAR_SUFFIX):
+            if name[: -len(SIDECAR_SUFFIX)] + PART_SUFFIX in present:
+                continue  # listed with its part
+            sidecar, info = path, None  # an orphan sidecar
+        else:
+            continue
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        found.append(
+            Partial(
+                path=path,
+                size=stat.st_size if path.name.endswith(PART_SUFFIX) else 0,
+                age_seconds=max(0.0, now - stat.st_mtime),
+                sidecar=sidecar if info is not None else None,
+                url=info.url if info is not None else None,
+                expected_size=info.size if info is not None else None,
+            )
+        )
+    return found
+
+
+def remove_partials(partials: list[Partial]) -> int:
+    """Delete the partials' files and sidecars; the number of bytes freed."""
+    freed = 0
+    for partial in partials:
+        for path in (partial.path, partial.sidecar):
+            if path is None:
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                freed += path.stat().st_size
+                path.unlink()
+        if partial.path.name.endswith(PART_SUFFIX):
+            orphan = partial.path.with_name(partial.path.name[: -len(PART_SUFFIX)] + SIDECAR_SUFFIX)
+            with contextlib.suppress(FileNotFoundError):
+                orphan.unlink()
+    return freed

@@ -68,6 +68,9 @@ __all__ = [
 ]
 
 DOWNLOAD_READ_SIZE = 1024 * 1024
+# The switch for the A/B of scripts/bench-read-path: False reads every body through httpx's
+# public iter_raw and leaves the connection's read size alone.
+PRIVATE_READ_PATH = True
 _EARLY_SYNC_BYTES = 64 * 1024 * 1024
 # A worker thread costs about 0.1 ms to start and join; hashing 4 MiB takes about 3 ms.
 _BACKGROUND_BYTES = 4 * 1024 * 1024
@@ -535,7 +538,7 @@ def _tune_read_size(response: httpx.Response) -> None:
     Any other layout (a mock transport, HTTP/2, uvloop, trio, a future httpcore) is left alone:
     the download still works, only slower.
     """
-    connection = _find_connection(response.stream)
+    connection = _find_connection(response.stream) if PRIVATE_READ_PATH else None
     if connection is None:
         return
     connection.READ_NUM_BYTES = max(connection.READ_NUM_BYTES, DOWNLOAD_READ_SIZE)
@@ -588,7 +591,7 @@ class _Direct(NamedTuple):
 
 def _direct_reader(response: httpx.Response, decoded: bool) -> _Direct | None:
     length = response.headers.get("content-length", "")
-    if decoded or not length.isdigit() or int(length) <= _DIRECT_BYTES:
+    if not PRIVATE_READ_PATH or decoded or not length.isdigit() or int(length) <= _DIRECT_BYTES:
         return None
     # With Transfer-Encoding (chunked) h11 frames the body by its chunks whatever
     # Content-Length says; reading Content-Length raw bytes would keep the chunk framing.

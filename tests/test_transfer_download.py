@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import importlib
 import io
@@ -22,6 +23,7 @@ import attrs
 import httpx
 import pytest
 
+from attachkit import transfer
 from attachkit.errors import (
     DestinationExistsError,
     IntegrityError,
@@ -29,14 +31,13 @@ from attachkit.errors import (
     ServerError,
     TransportError,
 )
-from attachkit.transfer import (
-    RetryPolicy,
-    async_download,
-    async_stream,
-    download,
-    stream,
-)
-from attachkit.transfer.download import _tune_read_size
+from attachkit.transfer import RetryPolicy, text_error_parser
+
+# The engine has no default error parser: a facade passes its service's, as these do.
+download = functools.partial(transfer.download, error_parser=text_error_parser)
+async_download = functools.partial(transfer.async_download, error_parser=text_error_parser)
+stream = functools.partial(transfer.stream, error_parser=text_error_parser)
+async_stream = functools.partial(transfer.async_stream, error_parser=text_error_parser)
 
 CONTENT = bytes(range(256)) * 4096 + b"tail\r\n--+++end"  # ~1 MiB, not chunk-aligned
 
@@ -143,7 +144,8 @@ def _policy(sleeps: list[float] | None = None, max_retries: int = 3) -> RetryPol
     )
 
 
-_engine = importlib.import_module("attachkit.transfer.download")
+_sinks = importlib.import_module("attachkit.transfer.sinks")
+_fast_read = importlib.import_module("attachkit.transfer._fast_read")
 
 
 @pytest.fixture(params=["small body", "large body"])
@@ -151,8 +153,8 @@ def engine(request, monkeypatch):
     """Runs a test twice: as a small body is handled, and as a large one is (the thresholds
     lowered): read from the socket past h11, hashed and written by the worker thread."""
     if request.param == "large body":
-        monkeypatch.setattr(_engine, "_DIRECT_BYTES", 0)
-        monkeypatch.setattr(_engine, "_BACKGROUND_BYTES", 0)
+        monkeypatch.setattr(_fast_read, "DIRECT_BYTES", 0)
+        monkeypatch.setattr(_sinks, "_BACKGROUND_BYTES", 0)
     return request.param
 
 
@@ -517,7 +519,7 @@ def test_interrupted_by_caller_leaves_no_partial_file(server, tmp_path, engine):
 
 
 def _failing_after(calls: int):
-    real = _engine._FileSink.write
+    real = _sinks.FileSink.write
     seen = [0]
 
     def write(self, chunk):
@@ -536,7 +538,7 @@ def _workers() -> list[threading.Thread]:
 def test_a_failed_write_in_the_worker_is_raised_and_leaves_no_file(server, tmp_path, monkeypatch):
     url, behaviour = server
     behaviour.content = CONTENT * 6  # ~6 MiB: over the threshold, so the worker thread writes
-    monkeypatch.setattr(_engine._FileSink, "write", _failing_after(1))
+    monkeypatch.setattr(_sinks.FileSink, "write", _failing_after(1))
     with httpx.Client() as client, pytest.raises(OSError, match="No space left"):
         download(client, _get(url), tmp_path / "out.bin")
     assert list(tmp_path.iterdir()) == []
@@ -546,7 +548,7 @@ def test_a_failed_write_in_the_worker_is_raised_and_leaves_no_file(server, tmp_p
 def test_async_worker_failure_is_raised_and_leaves_no_file(server, tmp_path, monkeypatch):
     url, behaviour = server
     behaviour.content = CONTENT * 6
-    monkeypatch.setattr(_engine._FileSink, "write", _failing_after(2))
+    monkeypatch.setattr(_sinks.FileSink, "write", _failing_after(2))
 
     async def main():
         async with httpx.AsyncClient() as client:
@@ -587,11 +589,50 @@ def test_connection_read_size_is_raised_for_downloads_only(server):
     import httpcore
 
     with httpx.Client() as client, client.stream("GET", url) as response:
-        _tune_read_size(response)
+        _fast_read.tune_read_size(response)
         node = response.stream._stream._httpcore_stream._stream._connection  # type: ignore[attr-defined]
         assert node.READ_NUM_BYTES == 1024 * 1024
         response.read()
     assert httpcore._sync.http11.HTTP11Connection.READ_NUM_BYTES == 64 * 1024
+
+
+@pytest.mark.skipif(not _fast_read.ENABLED, reason="the gated httpcore/h11 versions only")
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_a_large_body_is_really_read_past_h11(server, tmp_path, monkeypatch, asynchronous):
+    url, behaviour = server
+    behaviour.content = content = os.urandom(_fast_read.DIRECT_BYTES + 12345)
+    taken: list[int] = []
+    real = _fast_read.direct_reader
+
+    def spy(response: httpx.Response):
+        direct = real(response)
+        taken.append(0 if direct is None else direct.length)
+        return direct
+
+    monkeypatch.setattr(_fast_read, "direct_reader", spy)
+
+    async def fetch_async():
+        async with httpx.AsyncClient() as client:
+            return await async_download(client, _get(url), tmp_path / "out.bin", checksum="sha256")
+
+    if asynchronous:
+        got = asyncio.run(fetch_async())
+    else:
+        with httpx.Client() as client:
+            got = download(client, _get(url), tmp_path / "out.bin", checksum="sha256")
+    assert taken == [len(content)]
+    assert got.sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_other_httpcore_or_h11_versions_read_through_httpx(server, tmp_path, monkeypatch):
+    """The version gate: off, no private attribute is touched and the bytes still arrive."""
+    url, behaviour = server
+    behaviour.content = content = os.urandom(_fast_read.DIRECT_BYTES + 12345)
+    monkeypatch.setattr(_fast_read, "ENABLED", False)
+    monkeypatch.setattr(_fast_read, "_find_connection", None)  # would raise if called
+    with httpx.Client() as client:
+        got = download(client, _get(url), tmp_path / "out.bin")
+    assert got.path.read_bytes() == content
 
 
 def test_temp_file_is_hidden_beside_the_target(server, tmp_path):
@@ -613,7 +654,7 @@ def test_async_connection_and_event_loop_transport_read_1_mib(server):
 
     async def main() -> tuple[int, int]:
         async with httpx.AsyncClient() as client, client.stream("GET", url) as response:
-            _tune_read_size(response)
+            _fast_read.tune_read_size(response)
             conn = response.stream._stream._httpcore_stream._stream._connection  # type: ignore[attr-defined]
             transport = conn._network_stream._stream._transport
             await response.aread()
@@ -625,7 +666,7 @@ def test_async_connection_and_event_loop_transport_read_1_mib(server):
 def test_chunked_body_with_a_content_length_is_framed_by_its_chunks(monkeypatch, tmp_path):
     """A server (or proxy) that sends both Transfer-Encoding: chunked and Content-Length: the
     body is the chunks' data, never the raw bytes with their framing, on every read path."""
-    monkeypatch.setattr(_engine, "_DIRECT_BYTES", 0)
+    monkeypatch.setattr(_fast_read, "DIRECT_BYTES", 0)
     body = os.urandom(3 * 1024 * 1024)  # more than one read: most of it past h11
     chunked = (
         b"".join(

@@ -7,6 +7,7 @@ number of connections, bounded bytes per answer, stopped when the test ends.
 from __future__ import annotations
 
 import asyncio
+import functools
 import socket
 import threading
 from pathlib import Path
@@ -14,10 +15,15 @@ from pathlib import Path
 import httpx
 import pytest
 
+from attachkit import transfer
 from attachkit.errors import IntegrityError, TimeoutError, TransportError
-from attachkit.transfer import RetryPolicy, async_download, async_stream, download, stream
+from attachkit.transfer import RetryPolicy, text_error_parser
 from tests.hostile_server import HostileServer, head
 
+download = functools.partial(transfer.download, error_parser=text_error_parser)
+async_download = functools.partial(transfer.async_download, error_parser=text_error_parser)
+stream = functools.partial(transfer.stream, error_parser=text_error_parser)
+async_stream = functools.partial(transfer.async_stream, error_parser=text_error_parser)
 pytestmark = pytest.mark.timeout(60)
 
 LENGTH = 100_000

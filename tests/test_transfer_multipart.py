@@ -319,8 +319,8 @@ def test_bytearray_and_memoryview_are_read_in_place_and_sent_byte_for_byte():
     big = bytearray(TRICKY * 50)
     body = MultipartFile("file", big, filename="b.bin", chunk_size=4096)
     # The buffer is not copied whole: the body holds a read-only view of the caller's memory.
-    assert isinstance(body._data, memoryview)
-    assert body._data.readonly and body._data.obj is big
+    assert isinstance(body.data, memoryview)
+    assert body.data.readonly and body.data.obj is big
     request, sent = _capture_sync(body)
     assert int(request.headers["content-length"]) == len(sent) == body.content_length
     assert _parse(body.content_type, sent)[1] == bytes(big)
@@ -340,4 +340,4 @@ def test_bytearray_and_memoryview_are_read_in_place_and_sent_byte_for_byte():
 
     plain = bytes(TRICKY)
     body = MultipartFile("file", plain, filename="p.bin")
-    assert body._data is plain  # bytes are kept as they are
+    assert body.data is plain  # bytes are kept as they are

@@ -287,10 +287,12 @@ def test_garbage_bodies_and_broken_parsers_still_give_the_status():
 
 
 def test_raise_for_status_sync_and_async():
-    raise_for_status(httpx.Response(200))
+    raise_for_status(httpx.Response(200), huawei_error_parser)
     with pytest.raises(APIError) as info:
         raise_for_status(
-            httpx.Response(409, json={"error_code": "X", "error_msg": "y"}), operation="op"
+            httpx.Response(409, json={"error_code": "X", "error_msg": "y"}),
+            huawei_error_parser,
+            operation="op",
         )
     assert info.value.status == 409 and "op" in str(info.value)
 

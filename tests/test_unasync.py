@@ -37,6 +37,7 @@ def test_tokens_are_rewritten_as_whole_words() -> None:
         "        asynchronous = await anext(chunks)\n"
         "        marker = 1  # unasync: async-only\n"
         "        await loop_only()  # unasync: keep\n"
+        "        await _async_helper(_async)\n"
     )
     assert unasync.unasync_source(source, "x.py", set()).splitlines()[1:] == [
         "from attachkit.transfer._sync.retry import send",
@@ -48,6 +49,7 @@ def test_tokens_are_rewritten_as_whole_words() -> None:
         "        response.close()",
         "        asynchronous = next(chunks)",
         "        await loop_only()",
+        "        _helper(_sync)",
     ]
 
 

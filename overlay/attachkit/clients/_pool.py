@@ -67,7 +67,7 @@ class _CountedStream(httpx.AsyncByteStream):
 
     def __init__(self, stream: httpx.AsyncByteStream, open_counts: list[int], index: int) -> None:
         # Named `_stream` like httpx's own wrappers, so the download engine's walk from a
-        # response to its HTTP/1.1 connection (transfer.download) passes through this one too.
+        # response to its HTTP/1.1 connection (transfer._fast_read) passes through this one too.
         self._stream = stream
         self._open_counts = open_counts
         self._index: int | None = index

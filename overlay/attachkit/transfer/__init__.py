@@ -1,9 +1,16 @@
 """Streaming transfers: multipart upload bodies, resumable downloads, retries, error mapping.
 
-The facades build requests (URL, query, auth) and hand them to this engine; everything here works
-on plain ``httpx.Client``/``httpx.AsyncClient`` objects.
+The facades build requests (URL, query, auth) and hand them to this engine, with the service's
+error parser (there is no default); everything here works on plain ``httpx.Client`` and
+``httpx.AsyncClient`` objects. The I/O drivers are written once as async code in ``_async/``;
+``_sync/`` is generated from it by scripts/unasync. ``_shims`` holds the little that rewriting
+cannot express (blocking file work off the event loop).
 """
 
+from ._async.http_errors import async_raise_for_status
+from ._async.retry import async_send_with_retries
+from ._sync.http_errors import raise_for_status
+from ._sync.retry import send_with_retries
 from .download import (
     Checksum,
     Destination,
@@ -18,19 +25,15 @@ from .http_errors import (
     ErrorInfo,
     ErrorParser,
     api_error_from,
-    async_raise_for_status,
     coc_error_parser,
     huawei_error_parser,
-    raise_for_status,
     text_error_parser,
     transport_error_from,
 )
 from .multipart import MultipartFile, Progress, UploadSource
 from .retry import (
     RetryPolicy,
-    async_send_with_retries,
     parse_retry_after,
-    send_with_retries,
     should_retry_exception,
     should_retry_status,
 )

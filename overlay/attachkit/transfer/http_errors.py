@@ -1,8 +1,9 @@
 """Turn what httpx raises and what services answer into attachkit errors.
 
 The three services word their errors differently, so the body parser is pluggable: a facade passes
-the parser for its service and everything else (reading a bounded body, the request id, the
-status family) is shared.
+the parser for its service (there is no default) and everything else (a bounded body, the request
+id, the status family) is shared. Reading an error answer's body is I/O, so it lives in the
+drivers: ``_async/http_errors.py`` and its generated twin ``_sync/http_errors.py``.
 """
 
 from __future__ import annotations
@@ -20,10 +21,8 @@ __all__ = [
     "ErrorParser",
     "MAX_ERROR_BODY",
     "api_error_from",
-    "async_raise_for_status",
     "coc_error_parser",
     "huawei_error_parser",
-    "raise_for_status",
     "text_error_parser",
     "transport_error_from",
 ]
@@ -104,7 +103,7 @@ def api_error_from(
     status: int,
     headers: httpx.Headers,
     body: bytes,
-    parser: ErrorParser = huawei_error_parser,
+    parser: ErrorParser,
     *,
     service: str | None = None,
     operation: str | None = None,
@@ -121,78 +120,6 @@ def api_error_from(
         request_id=headers.get("x-request-id"),
         service=service,
         operation=operation,
-    )
-
-
-def read_error_body(response: httpx.Response) -> bytes:
-    """At most ``MAX_ERROR_BODY`` bytes of a (possibly streamed) error response."""
-    if not response.is_stream_consumed:
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            for chunk in response.iter_bytes():
-                chunks.append(chunk)
-                size += len(chunk)
-                if size >= MAX_ERROR_BODY:
-                    break
-        except (httpx.HTTPError, httpx.StreamError):
-            pass  # a cut error body still has a status worth reporting
-        return b"".join(chunks)[:MAX_ERROR_BODY]
-    try:
-        return response.content[:MAX_ERROR_BODY]
-    except httpx.ResponseNotRead:  # streamed and already iterated by someone else
-        return b""
-
-
-async def async_read_error_body(response: httpx.Response) -> bytes:
-    """Async twin of :func:`read_error_body`."""
-    if not response.is_stream_consumed:
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            async for chunk in response.aiter_bytes():
-                chunks.append(chunk)
-                size += len(chunk)
-                if size >= MAX_ERROR_BODY:
-                    break
-        except (httpx.HTTPError, httpx.StreamError):
-            pass
-        return b"".join(chunks)[:MAX_ERROR_BODY]
-    try:
-        return response.content[:MAX_ERROR_BODY]
-    except httpx.ResponseNotRead:  # streamed and already iterated by someone else
-        return b""
-
-
-def raise_for_status(
-    response: httpx.Response,
-    parser: ErrorParser = huawei_error_parser,
-    *,
-    service: str | None = None,
-    operation: str | None = None,
-) -> None:
-    """Raise the matching ``APIError`` when ``response`` is a 4xx/5xx (or stray 3xx)."""
-    if response.status_code < 300:
-        return
-    body = read_error_body(response)
-    raise api_error_from(
-        response.status_code, response.headers, body, parser, service=service, operation=operation
-    )
-
-
-async def async_raise_for_status(
-    response: httpx.Response,
-    parser: ErrorParser = huawei_error_parser,
-    *,
-    service: str | None = None,
-    operation: str | None = None,
-) -> None:
-    """Async twin of :func:`raise_for_status` (reads a streamed body without blocking)."""
-    if response.status_code < 300:
-        return
-    body = await async_read_error_body(response)
-    raise api_error_from(
-        response.status_code, response.headers, body, parser, service=service, operation=operation
     )
 
 

@@ -4,6 +4,7 @@ httpx's own ``files=`` support cannot say how long the body is up front and the 
 use a fixed boundary, so a file that contains that boundary breaks the upload. This body picks a
 random boundary, computes ``Content-Length`` exactly (preamble + file size + epilogue) and reads
 the file in large chunks while httpx sends it, so memory stays flat whatever the file size.
+The streams themselves are ``_async/multipart.py`` and its generated twin ``_sync/multipart.py``.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import mimetypes
 import os
 import re
 import secrets
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-import anyio.to_thread
-
 from attachkit.errors import BodyNotReplayableError, IntegrityError
+
+from ._async.multipart import AsyncBodyStream
+from ._sync.multipart import BodyStream
 
 __all__ = ["DEFAULT_UPLOAD_CHUNK", "MultipartFile", "Progress", "UploadSource"]
 
@@ -85,14 +87,14 @@ class MultipartFile:
         self.chunk_size = chunk_size
         self.progress = progress
         self._path: Path | None = None
-        self._data: bytes | memoryview | None = None
+        self.data: bytes | memoryview | None = None
         self._file: BinaryIO | None = None
         self._start = 0
         self._iterations = 0
 
         if isinstance(source, bytes | bytearray | memoryview):
-            self._data = _byte_view(source)
-            file_size = len(self._data)
+            self.data = _byte_view(source)
+            file_size = len(self.data)
             self.replayable = True
             default_name = "upload"
         elif isinstance(source, str | os.PathLike):
@@ -128,14 +130,14 @@ class MultipartFile:
             raise ValueError(f"content type {part_type!r} is not a plain type/subtype")
         self.part_content_type = part_type
         self.boundary = secrets.token_hex(16)
-        self._preamble = (
+        self.preamble = (
             f"--{self.boundary}\r\n"
             f'Content-Disposition: form-data; name="{field_name}"; '
             f'filename="{quote_filename(self.filename)}"\r\n'
             f"Content-Type: {part_type}\r\n\r\n"
         ).encode()
-        self._epilogue = f"\r\n--{self.boundary}--\r\n".encode()
-        self.content_length = len(self._preamble) + self.size + len(self._epilogue)
+        self.epilogue = f"\r\n--{self.boundary}--\r\n".encode()
+        self.content_length = len(self.preamble) + self.size + len(self.epilogue)
 
     @property
     def content_type(self) -> str:
@@ -146,17 +148,18 @@ class MultipartFile:
         """The request headers this body needs; an explicit length keeps httpx from chunking."""
         return {"Content-Type": self.content_type, "Content-Length": str(self.content_length)}
 
-    def stream(self) -> _SyncStream:
+    def stream(self) -> BodyStream:
         """A re-iterable sync byte stream for ``httpx.Client`` (``content=``)."""
-        return _SyncStream(self)
+        return BodyStream(self)
 
-    def async_stream(self) -> _AsyncStream:
+    def async_stream(self) -> AsyncBodyStream:
         """A re-iterable async byte stream for ``httpx.AsyncClient`` (``content=``)."""
-        return _AsyncStream(self)
+        return AsyncBodyStream(self)
 
-    # The pure part shared by both drivers: where to start, what a chunk means, when it is done.
+    # The pure part shared by both drivers (``_async/multipart.py`` and its generated sync twin):
+    # where to start, what a chunk means, when it is done.
 
-    def _begin(self) -> None:
+    def begin(self) -> None:
         if self._iterations and not self.replayable:
             # Reached when something sends the request a second time (a WorldServer re-login
             # after 401; retries already skip one-shot bodies): the stream is used up by now.
@@ -171,7 +174,7 @@ class MultipartFile:
         if self.progress is not None:
             self.progress(0, self.size)
 
-    def _account(self, done: int, chunk: bytes) -> int:
+    def account(self, done: int, chunk: bytes) -> int:
         done += len(chunk)
         if done > self.size:
             raise IntegrityError(f"{self.filename}: the file grew while it was being uploaded")
@@ -179,77 +182,19 @@ class MultipartFile:
             self.progress(done, self.size)
         return done
 
-    def _check_end(self, done: int) -> None:
+    def check_end(self, done: int) -> None:
         if done != self.size:
             raise IntegrityError(
                 f"{self.filename}: expected {self.size} bytes but the source ended at {done}"
             )
 
-    def _want(self, done: int) -> int:
+    def want(self, done: int) -> int:
         # Never read past the size promised in Content-Length.
         return min(self.chunk_size, self.size - done)
 
-    def _iter_sync(self) -> Iterator[bytes]:
-        self._begin()
-        yield self._preamble
-        done = 0
-        if self._data is not None:
-            while done < self.size:
-                # One chunk is copied at a time (as slicing bytes always did), so the stream
-                # yields plain bytes and the caller's buffer is never duplicated whole.
-                chunk = bytes(self._data[done : done + self._want(done)])
-                done = self._account(done, chunk)
-                yield chunk
-        else:
-            with _open_source(self) as reader:
-                while done < self.size:
-                    chunk = reader.read(self._want(done))
-                    if not chunk:
-                        break
-                    done = self._account(done, chunk)
-                    yield chunk
-        self._check_end(done)
-        yield self._epilogue
-
-    async def _iter_async(self) -> AsyncIterator[bytes]:
-        self._begin()
-        yield self._preamble
-        done = 0
-        if self._data is not None:
-            while done < self.size:
-                # One chunk is copied at a time (as slicing bytes always did), so the stream
-                # yields plain bytes and the caller's buffer is never duplicated whole.
-                chunk = bytes(self._data[done : done + self._want(done)])
-                done = self._account(done, chunk)
-                yield chunk
-        else:
-            with _open_source(self) as reader:
-                while done < self.size:
-                    # A disk read can block for milliseconds (or far longer on a network
-                    # filesystem); one thread hop per MiB costs ~50 µs and keeps the loop free.
-                    chunk = await anyio.to_thread.run_sync(reader.read, self._want(done))
-                    if not chunk:
-                        break
-                    done = self._account(done, chunk)
-                    yield chunk
-        self._check_end(done)
-        yield self._epilogue
-
-
-class _SyncStream:
-    def __init__(self, body: MultipartFile) -> None:
-        self._body = body
-
-    def __iter__(self) -> Iterator[bytes]:
-        return self._body._iter_sync()
-
-
-class _AsyncStream:
-    def __init__(self, body: MultipartFile) -> None:
-        self._body = body
-
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        return self._body._iter_async()
+    def open_source(self) -> _open_source:
+        """The file to read from: opened for a path (closed after), borrowed otherwise."""
+        return _open_source(self)
 
 
 class _open_source:  # noqa: N801 - used like open()

@@ -4,6 +4,9 @@ The rules follow what the server can have done with a failed request: a GET or D
 repeated freely; an upload is repeated only when its body can be produced again from the start
 *and* the failure proves the server did not store it (the connection never opened, or the server
 said 429/503, which the gateway answers before handing the body to the service).
+
+This module holds the rules and the budget; the loops that send and sleep are the drivers in
+``_async/retry.py`` and its generated twin ``_sync/retry.py``.
 """
 
 from __future__ import annotations
@@ -25,9 +28,7 @@ __all__ = [
     "UPLOAD_RETRY_STATUSES",
     "RetryPolicy",
     "RetryState",
-    "async_send_with_retries",
     "parse_retry_after",
-    "send_with_retries",
     "should_retry_exception",
     "should_retry_status",
 ]
@@ -157,59 +158,3 @@ class RetryState:
 
     def made_progress(self) -> None:
         self.failures = 0
-
-
-def send_with_retries(
-    client: httpx.Client,
-    build_request: Callable[[], httpx.Request],
-    policy: RetryPolicy | None = None,
-    *,
-    idempotent: bool,
-    replayable: bool = True,
-    stream: bool = False,
-    operation: str | None = None,
-) -> httpx.Response:
-    """Send the request ``build_request()`` makes, again after retryable failures.
-
-    ``build_request`` is called once per attempt so that an upload body starts from its first
-    byte and the auth flow signs each attempt afresh. Returns the last response, whatever its
-    status (pass it to :func:`raise_for_status`); a transport failure that is not retried (or
-    runs out of budget) raises ``TransportError``/``TimeoutError``.
-    """
-    state = RetryState(policy or RetryPolicy(), idempotent, replayable, operation)
-    while True:
-        try:
-            response = client.send(build_request(), stream=stream)
-        except httpx.TransportError as exc:
-            state.policy.sleep(state.after_exception(exc))
-            continue
-        delay = state.after_status(response)
-        if delay is None:
-            return response
-        response.close()
-        state.policy.sleep(delay)
-
-
-async def async_send_with_retries(
-    client: httpx.AsyncClient,
-    build_request: Callable[[], httpx.Request],
-    policy: RetryPolicy | None = None,
-    *,
-    idempotent: bool,
-    replayable: bool = True,
-    stream: bool = False,
-    operation: str | None = None,
-) -> httpx.Response:
-    """Async twin of :func:`send_with_retries`."""
-    state = RetryState(policy or RetryPolicy(), idempotent, replayable, operation)
-    while True:
-        try:
-            response = await client.send(build_request(), stream=stream)
-        except httpx.TransportError as exc:
-            await state.policy.async_sleep(state.after_exception(exc))
-            continue
-        delay = state.after_status(response)
-        if delay is None:
-            return response
-        await response.aclose()
-        await state.policy.async_sleep(delay)

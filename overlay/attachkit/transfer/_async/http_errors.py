@@ -1,0 +1,49 @@
+"""Read an error answer (bounded) and raise it as the service's ``APIError``."""
+
+from __future__ import annotations
+
+import httpx
+
+from attachkit.transfer.http_errors import MAX_ERROR_BODY, ErrorParser, api_error_from
+
+__all__ = ["async_raise_for_status", "async_read_error_body"]
+
+
+async def async_read_error_body(response: httpx.Response) -> bytes:
+    """At most ``MAX_ERROR_BODY`` bytes of a (possibly streamed) error response."""
+    if not response.is_stream_consumed:
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size >= MAX_ERROR_BODY:
+                    break
+        except (httpx.HTTPError, httpx.StreamError):
+            pass  # a cut error body still has a status worth reporting
+        return b"".join(chunks)[:MAX_ERROR_BODY]
+    try:
+        return response.content[:MAX_ERROR_BODY]
+    except httpx.ResponseNotRead:  # streamed and already iterated by someone else
+        return b""
+
+
+async def async_raise_for_status(
+    response: httpx.Response,
+    parser: ErrorParser,
+    *,
+    service: str | None = None,
+    operation: str | None = None,
+) -> None:
+    """Raise the matching ``APIError`` when ``response`` is a 4xx/5xx (or stray 3xx).
+
+    ``parser`` is the service's error parser (``huawei_error_parser``, ``coc_error_parser``,
+    ``text_error_parser`` or your own).
+    """
+    if response.status_code < 300:
+        return
+    body = await async_read_error_body(response)
+    raise api_error_from(
+        response.status_code, response.headers, body, parser, service=service, operation=operation
+    )

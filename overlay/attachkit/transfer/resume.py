@@ -1,0 +1,180 @@
+"""The resume state machine of one download, shared by the sync and async drivers.
+
+``ResumeState`` judges each response (use its body, try again, or report an error), keeps the
+offset, the validators (``ETag``/``Last-Modified``) and the announced size across attempts, and
+decides when a resume is really progress. It does no I/O of its own: the drivers send, read and
+sleep; the sink (``sinks.Writer``) writes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+import httpx
+
+from attachkit.errors import IntegrityError
+
+from .multipart import Progress
+
+if TYPE_CHECKING:
+    from .sinks import Writer
+
+__all__ = ["Checksum", "DownloadResult", "ResumeState", "Verdict", "with_headers"]
+
+Checksum = Literal["sha256"]
+"""The digests a download can compute on the way; no service publishes one to compare with."""
+Verdict = Literal["ok", "retry", "error"]
+_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.I)
+
+
+@attrs.frozen
+class DownloadResult:
+    """What a finished download produced."""
+
+    path: Path | None  # None when the destination was a file object
+    size: int
+    sha256: str | None  # only with checksum="sha256"
+    content_type: str | None = None
+    etag: str | None = None
+
+
+class ResumeState:
+    """Offsets, validators and progress of one download across its attempts."""
+
+    def __init__(self, sink: Writer | None, progress: Progress | None) -> None:
+        self.sink = sink
+        self.progress = progress
+        self.offset = 0  # bytes handed on (written or yielded) so far
+        # The furthest offset any attempt reached: a resume that starts over and receives the
+        # same prefix again has not made progress, only bytes beyond this have.
+        self.furthest = 0
+        self.skip = 0  # bytes of the current body to drop (a re-sent prefix we already have)
+        self.total: int | None = None
+        self.validator: str | None = None
+        self.etag: str | None = None
+        self.content_type: str | None = None
+        self.decoded = False
+
+    def request_headers(self) -> dict[str, str]:
+        # Raw bytes only: a compressed body would defeat Range, the size check and the hash.
+        headers = {"Accept-Encoding": "identity"}
+        if self.offset > 0 and not self.decoded:
+            headers["Range"] = f"bytes={self.offset}-"
+            if self.validator is not None:
+                headers["If-Range"] = self.validator
+        return headers
+
+    def _start_over(self) -> None:
+        """Forget what was received: the next bytes come from offset 0 again."""
+        if self.offset == 0:
+            return
+        if self.sink is None or not self.sink.restart():
+            raise IntegrityError(
+                "the download broke off and the server cannot resume it (the file changed, or "
+                "it ignores Range), and the bytes already handed on cannot be taken back"
+            )
+        self.offset = 0
+        self.skip = 0
+        self._report()
+
+    def begin(self, response: httpx.Response) -> Verdict:
+        """Judge a response: use its body ("ok"), try again ("retry"), or report it ("error")."""
+        status = response.status_code
+        headers = response.headers
+        etag = headers.get("etag")
+        if status == 200:
+            if self.offset > 0:
+                same_file = etag is not None and not etag.startswith("W/") and etag == self.etag
+                if same_file and (self.sink is None or not self.sink.restartable):
+                    self.skip = self.offset  # identical content re-sent: drop what we have
+                else:
+                    self._start_over()
+            self._learn(response)
+            length = headers.get("content-length")
+            self.total = int(length) if length and length.isdigit() and not self.decoded else None
+        elif status == 206:
+            match = _CONTENT_RANGE.match(headers.get("content-range", ""))
+            if match is None or int(match.group(1)) != self.offset:
+                self._start_over()
+                return "retry"
+            complete = None if match.group(3) == "*" else int(match.group(3))
+            changed = (etag is not None and self.etag is not None and etag != self.etag) or (
+                complete is not None and self.total is not None and complete != self.total
+            )
+            if changed:
+                self._start_over()
+                return "retry"
+            if self.offset == 0:
+                self._learn(response)
+            if complete is not None:
+                self.total = complete
+        elif status == 416 and self.offset > 0:
+            self._start_over()
+            return "retry"
+        else:
+            return "error"
+        if self.sink is not None:
+            self.sink.open(response, self.total)
+        self._report()
+        return "ok"
+
+    def _learn(self, response: httpx.Response) -> None:
+        headers = response.headers
+        encoding = headers.get("content-encoding", "identity").strip().lower()
+        self.decoded = encoding not in ("", "identity")
+        self.content_type = headers.get("content-type")
+        self.etag = headers.get("etag")
+        if self.etag is not None and not self.etag.startswith("W/"):
+            self.validator = self.etag  # If-Range needs a strong validator
+        else:
+            self.validator = headers.get("last-modified")
+
+    def take(self, chunk: bytes) -> bytes:
+        """Account for one chunk of body; returns the part to hand on (maybe empty)."""
+        if self.skip:
+            if len(chunk) <= self.skip:
+                self.skip -= len(chunk)
+                return b""
+            chunk = chunk[self.skip :]
+            self.skip = 0
+        self.offset += len(chunk)
+        if self.progress is not None:
+            self.progress(self.offset, self.total)
+        return chunk
+
+    def reached_new_bytes(self) -> bool:
+        """Whether this attempt got further than every earlier one (and remember how far)."""
+        if self.offset <= self.furthest:
+            return False
+        self.furthest = self.offset
+        return True
+
+    def finish(self) -> None:
+        if self.skip or (self.total is not None and self.offset != self.total):
+            raise IntegrityError(
+                f"received {self.offset} bytes but the server announced {self.total}"
+            )
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            self.progress(self.offset, self.total)
+
+    def result(self, path: Path | None, sha256: str | None) -> DownloadResult:
+        return DownloadResult(
+            path=path,
+            size=self.offset,
+            sha256=sha256,
+            content_type=self.content_type,
+            etag=self.etag,
+        )
+
+
+def with_headers(request: httpx.Request, extra: dict[str, str]) -> httpx.Request:
+    headers = request.headers.copy()
+    headers.update(extra)
+    return httpx.Request(
+        request.method, request.url, headers=headers, extensions=request.extensions
+    )

@@ -1,0 +1,321 @@
+"""Where a download's bytes go: a hidden temporary file renamed into place, or a file object.
+
+``Writer`` sits in front of either: it hashes the bytes when a checksum was asked for and, for a
+large body, does the hashing and writing in one worker thread a few chunks behind the receive
+loop (SHA-256 and file writes release the GIL on large buffers). Everything here is blocking
+file work, shared as it is by the sync and the async drivers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import queue
+import secrets
+import threading
+from pathlib import Path
+from typing import BinaryIO
+
+import httpx
+
+from attachkit.errors import DestinationExistsError
+
+from .filenames import filename_from_content_disposition, sanitize_filename
+from .resume import Checksum
+
+__all__ = ["Destination", "FileObjectSink", "FileSink", "Sink", "Writer", "make_sink"]
+
+Destination = str | os.PathLike[str] | BinaryIO
+_EARLY_SYNC_BYTES = 64 * 1024 * 1024
+# A worker thread costs about 0.1 ms to start and join; hashing 4 MiB takes about 3 ms.
+_BACKGROUND_BYTES = 4 * 1024 * 1024
+_QUEUED_CHUNKS = 3  # how far (in received chunks) the worker may fall behind the socket
+_new_hash = hashlib.sha256
+
+
+class FileSink:
+    """A hidden temporary file beside the target, renamed into place on success."""
+
+    def __init__(self, dest: str | os.PathLike[str], overwrite: bool, fallback: str, fsync: bool):
+        self.overwrite = overwrite
+        self.fsync = fsync
+        self.fallback = sanitize_filename(fallback, "download")
+        path = Path(dest)
+        wants_dir = str(dest).endswith(("/", os.sep))
+        # A directory named with a trailing separator that does not exist yet is created in
+        # open(), once a usable response arrived: a refused download (404, 401, no network)
+        # must not leave empty directories behind.
+        self._make_directory = wants_dir and not path.exists()
+        if self._make_directory or path.is_dir():
+            self.directory = path
+            self.target: Path | None = None
+        else:
+            if not path.parent.is_dir():
+                raise FileNotFoundError(f"directory {path.parent} does not exist")
+            self._check_free(path)
+            self.directory = path.parent
+            self.target = path
+        self.temp: Path | None = None
+        self._file: BinaryIO | None = None
+        self._unsynced = 0
+        self._flusher: threading.Thread | None = None
+
+    restartable = True
+
+    def _check_free(self, path: Path) -> None:
+        if not self.overwrite and os.path.lexists(path):
+            raise DestinationExistsError(f"{path} exists; pass overwrite=True to replace it")
+
+    def open(self, response: httpx.Response) -> None:
+        if self._file is not None:
+            return
+        if self._make_directory:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._make_directory = False
+        if self.target is None:
+            proposed = filename_from_content_disposition(
+                response.headers.get("content-disposition")
+            )
+            self.target = self.directory / sanitize_filename(proposed, self.fallback)
+            self._check_free(self.target)
+        # Same directory, so the final rename never crosses a filesystem; hidden and random,
+        # so it neither shows up as a real file nor collides with a parallel download.
+        stem = self.target.name[:64]
+        self.temp = self.directory / f".{stem}.{secrets.token_hex(6)}.part"
+        self._file = open(self.temp, "xb", buffering=0)  # noqa: SIM115 - closed in commit/discard
+
+    def write(self, chunk: bytes) -> None:
+        assert self._file is not None
+        written = self._file.write(chunk)
+        if written is not None and written != len(chunk):
+            view = memoryview(chunk)[written:]
+            while view:
+                view = view[self._file.write(view) or 0 :]
+        if self.fsync:
+            self._unsynced += len(chunk)
+            if self._unsynced >= _EARLY_SYNC_BYTES:
+                self._sync_in_background()
+
+    def _sync_in_background(self) -> None:
+        # One fsync at the end of a 1 GiB download waits seconds for the disk; flushing every
+        # 64 MiB from a helper thread overlaps that disk work with the network transfer, so the
+        # final fsync only has the tail left to write.
+        if self._flusher is not None and self._flusher.is_alive():
+            return
+        assert self._file is not None
+        self._unsynced = 0
+        fd = self._file.fileno()
+        self._flusher = threading.Thread(target=_quiet_fdatasync, args=(fd,), daemon=True)
+        self._flusher.start()
+
+    def _join_flusher(self) -> None:
+        if self._flusher is not None:
+            self._flusher.join()
+            self._flusher = None
+
+    def restart(self) -> bool:
+        assert self._file is not None
+        self._file.seek(0)
+        self._file.truncate()
+        return True
+
+    def commit(self) -> Path:
+        assert self._file is not None and self.temp is not None and self.target is not None
+        self._join_flusher()
+        if self.fsync:
+            os.fsync(self._file.fileno())
+        self._file.close()
+        if self.overwrite:
+            os.replace(self.temp, self.target)
+        else:
+            try:
+                # link() fails if the target appeared meanwhile, where rename() would replace it.
+                os.link(self.temp, self.target)
+            except FileExistsError:
+                raise DestinationExistsError(
+                    f"{self.target} appeared during the download; pass overwrite=True to replace it"
+                ) from None
+            except OSError:
+                # No hard links here (some network or FAT filesystems): check, then rename.
+                self._check_free(self.target)
+                os.rename(self.temp, self.target)
+            else:
+                os.unlink(self.temp)
+        self.temp = None
+        if self.fsync:
+            _fsync_directory(self.directory)
+        return self.target
+
+    def discard(self) -> None:
+        self._join_flusher()  # never close the descriptor under a running fdatasync
+        if self._file is not None and not self._file.closed:
+            self._file.close()
+        if self.temp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.temp)
+            self.temp = None
+
+
+class FileObjectSink:
+    """The caller's binary file object; restartable only if it can seek back."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        try:
+            self.start: int | None = file.tell() if file.seekable() else None
+        except (AttributeError, OSError, ValueError):
+            self.start = None
+
+    @property
+    def restartable(self) -> bool:
+        return self.start is not None
+
+    def open(self, response: httpx.Response) -> None:
+        pass
+
+    def write(self, chunk: bytes) -> None:
+        self.file.write(chunk)
+
+    def restart(self) -> bool:
+        if self.start is None:
+            return False
+        self.file.seek(self.start)
+        self.file.truncate()
+        return True
+
+    def commit(self) -> None:
+        self.file.flush()
+
+    def discard(self) -> None:
+        pass
+
+
+Sink = FileSink | FileObjectSink
+
+
+def make_sink(dest: Destination, overwrite: bool, fallback: str, fsync: bool) -> Sink:
+    if hasattr(dest, "write"):
+        return FileObjectSink(dest)  # type: ignore[arg-type]
+    return FileSink(dest, overwrite, fallback, fsync)
+
+
+class Writer:
+    """Hashes a download's bytes and writes them to its sink: inline, or from a worker thread.
+
+    A large body (over ``_BACKGROUND_BYTES``) gets one worker thread, fed through a queue of a
+    few chunks: SHA-256 and the file write both release the GIL on large buffers, so they run
+    while the caller's thread receives the next chunk. A small body is done inline, where a
+    thread would cost more than it saves. Either way the same bytes are hashed and written in
+    the same order, and a failure of the worker (a full disk, say) is raised in the caller at
+    its next ``write``, ``restart`` or ``commit``, from where the usual cleanup removes the
+    temporary file. Under asyncio a full queue blocks the event loop while the worker catches
+    up, which is no longer than the inline hash and write that it replaces would have.
+    """
+
+    def __init__(self, sink: Sink, checksum: Checksum | None) -> None:
+        if checksum not in (None, "sha256"):
+            raise ValueError(f"checksum must be None or 'sha256', not {checksum!r}")
+        self.sink = sink
+        self._hasher = _new_hash() if checksum else None
+        self._queue: queue.Queue[bytes | None] | None = None
+        self._worker: threading.Thread | None = None
+        self._failure: BaseException | None = None
+        self._abandoned = False
+
+    @property
+    def restartable(self) -> bool:
+        return self.sink.restartable
+
+    @property
+    def sha256(self) -> str | None:
+        return None if self._hasher is None else self._hasher.hexdigest()
+
+    def open(self, response: httpx.Response, total: int | None) -> None:
+        self.sink.open(response)
+        if self._worker is None and total is not None and total > _BACKGROUND_BYTES:
+            self._queue = queue.Queue(_QUEUED_CHUNKS)
+            self._worker = threading.Thread(
+                target=self._work, args=(self._queue,), name="attachkit-download", daemon=True
+            )
+            self._worker.start()
+
+    def write(self, chunk: bytes) -> None:
+        if self._queue is None:
+            self._consume(chunk)
+        else:
+            self._raise_failure()
+            self._queue.put(chunk)
+
+    def _consume(self, chunk: bytes) -> None:
+        if self._hasher is not None:
+            self._hasher.update(chunk)
+        self.sink.write(chunk)
+
+    def _work(self, chunks: queue.Queue[bytes | None]) -> None:
+        while True:
+            chunk = chunks.get()
+            try:
+                if chunk is None:
+                    return
+                if self._failure is None and not self._abandoned:
+                    self._consume(chunk)
+            except BaseException as exc:  # handed to the caller's thread
+                self._failure = exc
+            finally:
+                chunks.task_done()
+
+    def _drain(self) -> None:
+        """Wait until the worker has consumed everything queued; raise its failure if any."""
+        if self._queue is not None:
+            self._queue.join()
+        self._raise_failure()
+
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
+    def _stop(self) -> None:
+        if self._worker is not None and self._queue is not None:
+            self._queue.put(None)
+            self._worker.join()
+        self._worker = None
+        self._queue = None
+
+    def restart(self) -> bool:
+        self._drain()  # the worker is idle from here on: the file is the caller's to rewind
+        if not self.sink.restart():
+            return False
+        if self._hasher is not None:
+            self._hasher = _new_hash()
+        return True
+
+    def commit(self) -> Path | None:
+        self._drain()
+        self._stop()
+        return self.sink.commit()
+
+    def discard(self) -> None:
+        self._abandoned = True  # the worker skips what is still queued
+        self._stop()  # and is gone before the file is closed and removed
+        self.sink.discard()
+
+
+def _quiet_fdatasync(fd: int) -> None:
+    # Only an early start on the final fsync, whose own errors are the ones reported.
+    with contextlib.suppress(OSError):
+        getattr(os, "fdatasync", os.fsync)(fd)  # macOS has no fdatasync
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the rename itself durable; not possible on every platform, so best effort.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

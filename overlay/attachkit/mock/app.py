@@ -75,6 +75,7 @@ class MockApp:
         self.gate = AkSkGate(self.config, clock=clock)
         self.sessions = WsSessions(self.config, clock=clock)
         self.control = ControlAPI(self.storage, self.faults, self.sessions, self.reset)
+        self._seed()
 
     def close(self) -> None:
         self.storage.close()
@@ -85,6 +86,15 @@ class MockApp:
         self.faults.clear()
         self.gate.reset()
         self.sessions.expire_all()
+        self._seed()
+
+    def _seed(self) -> None:
+        if self.config.seed_examples:
+            from attachkit.mock.seed import example_ws_user, seed
+
+            seed(self.storage)
+            username, password = example_ws_user()
+            self.config.ws_users.setdefault(username, password)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

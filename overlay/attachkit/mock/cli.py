@@ -68,6 +68,12 @@ def add_mock_parser(subparsers: Any) -> argparse.ArgumentParser:
     run.add_argument(
         "--ws-token-ttl", type=float, help="WorldServer session idle time-out in seconds (1800)"
     )
+    run.add_argument(
+        "--no-seed",
+        dest="seed_examples",
+        action="store_false",
+        help="start empty, without the attachments the specs' examples name",
+    )
     run.add_argument("--log-level", default="info", help="uvicorn log level (info)")
     run.set_defaults(func=serve)
     return mock
@@ -87,6 +93,7 @@ def config_from_args(args: argparse.Namespace) -> MockConfig:
         overrides["lockout_seconds"] = args.lockout_seconds
     if args.ws_token_ttl is not None:
         overrides["ws_token_ttl_seconds"] = args.ws_token_ttl
+    overrides["seed_examples"] = getattr(args, "seed_examples", True)
     return MockConfig.load(
         config_file=args.config,
         credentials=args.credential,
@@ -109,6 +116,10 @@ def banner(config: MockConfig, url: str, data_dir: str, temporary: bool) -> str:
     for name, password in config.ws_users.items():
         shown = password if (name, password) == (DEV_WS_USER, DEV_WS_PASSWORD) else "***"
         lines.append(f"    {name} / {shown}")
+    if config.seed_examples:
+        lines.append(
+            "  the attachments the specs' examples name are stored (--no-seed: start empty)"
+        )
     lines.append(f"  control API: {url}/_mock/ (health, reset, faults, attachments)")
     return "\n".join(lines)
 

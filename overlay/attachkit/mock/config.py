@@ -90,6 +90,10 @@ class MockConfig:
     # is named "attachment" (the mock cannot know a real server's definitions); a mapping
     # makes every other id answer 404 "Resource ATTRIBUTE_DEFINITION (id) not found".
     ws_attribute_definitions: dict[int, str] | None = None
+    # Store the attachments the specs' examples name (attachkit.mock.seed), so every documented
+    # example request succeeds. `attachkit mock serve` turns it on (--no-seed turns it off);
+    # off in-process, where tests count what they upload.
+    seed_examples: bool = False
 
     def __post_init__(self) -> None:
         if not self.accounts:

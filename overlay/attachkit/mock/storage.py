@@ -167,15 +167,25 @@ class Storage:
         return IncomingFile(self.tmp_dir / uuid.uuid4().hex, max_bytes)
 
     def commit(
-        self, incoming: IncomingFile, kind: str, file_name: str, **fields: Any
+        self,
+        incoming: IncomingFile,
+        kind: str,
+        file_name: str,
+        *,
+        public_id: str | None = None,
+        **fields: Any,
     ) -> Attachment:
-        """Move a complete upload into ``files/`` and record it with a fresh public id."""
+        """Move a complete upload into ``files/`` and record it with a fresh public id.
+
+        ``public_id`` records it under that id instead (the examples ``seed`` stores).
+        """
         incoming.close()
         key = uuid.uuid4().hex
         now_ms = int(time.time() * 1000)
         with self._transaction() as db:
             seq = self._next(db, "seq")
-            public_id = self._new_public_id(db, kind, file_name, fields)
+            if public_id is None:
+                public_id = self._new_public_id(db, kind, file_name, fields)
             row: dict[str, Any] = {
                 "key": key,
                 "kind": kind,
@@ -200,10 +210,11 @@ class Storage:
     def _new_public_id(
         self, db: sqlite3.Connection, kind: str, file_name: str, fields: dict[str, Any]
     ) -> str:
-        if kind == "scrum":
-            return str(_SCRUM_FIRST_ID + self._next(db, "scrum") - 1)
         while True:
-            if kind == "ipd":
+            if kind == "scrum":
+                # Counted, and past any id already taken (a seeded example's).
+                candidate = str(_SCRUM_FIRST_ID + self._next(db, "scrum") - 1)
+            elif kind == "ipd":
                 # 19 digits, like the snowflake ids of the real service, and below 2**63.
                 candidate = str(10**18 + secrets.randbelow(8 * 10**18))
             elif kind == "coc":

@@ -17,6 +17,9 @@ import pytest
 
 from attachkit.mock import MockConfig, MockServer
 
+# tests/typing/ holds scripts for mypy (tests/test_typing.py), not tests: never import them.
+collect_ignore = ["typing"]
+
 
 @pytest.fixture(scope="session")
 def mock_server() -> Iterator[MockServer]:

@@ -40,16 +40,15 @@ def test_proxies_in_the_environment_leave_httpx_its_own_transport(
     assert async_transport(100) is None
 
 
-def shard_connections(req: attachkit.AsyncCodeArtsReq) -> list[int]:
-    transport = req._http._transport
-    assert isinstance(transport, ShardedAsyncTransport)
+def shard_connections(transport: ShardedAsyncTransport) -> list[int]:
     return [len(shard._pool.connections) for shard in transport._shards]
 
 
 def test_concurrent_downloads_use_many_small_pools(mock: MockServer) -> None:
     async def scenario() -> list[int]:
+        transport = ShardedAsyncTransport(max_connections=100)  # what the facade builds
         async with attachkit.AsyncCodeArtsReq(
-            endpoint=mock.base_url, credentials=mock.credentials
+            endpoint=mock.base_url, credentials=mock.credentials, transport=transport
         ) as req:
             uploaded = await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, PAYLOAD, filename="s.txt")
             attachment_id = uploaded.result[0].id
@@ -61,7 +60,7 @@ def test_concurrent_downloads_use_many_small_pools(mock: MockServer) -> None:
 
             bodies = await asyncio.gather(*(fetch() for _ in range(64)))
             assert all(body == PAYLOAD for body in bodies)
-            return shard_connections(req)
+            return shard_connections(transport)
 
     connections = asyncio.run(scenario())
 
@@ -71,13 +70,14 @@ def test_concurrent_downloads_use_many_small_pools(mock: MockServer) -> None:
 
 def test_calls_one_after_another_reuse_one_connection(mock: MockServer) -> None:
     async def scenario() -> list[int]:
+        transport = ShardedAsyncTransport(max_connections=100)  # what the facade builds
         async with attachkit.AsyncCodeArtsReq(
-            endpoint=mock.base_url, credentials=mock.credentials
+            endpoint=mock.base_url, credentials=mock.credentials, transport=transport
         ) as req:
             uploaded = await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, PAYLOAD, filename="s.txt")
             for _ in range(10):
                 await req.ipd.list(IPD_PROJECT, IPD_ISSUE)
                 await req.ipd.download(IPD_PROJECT, uploaded.result[0].id, io.BytesIO())
-            return shard_connections(req)
+            return shard_connections(transport)
 
     assert sum(asyncio.run(scenario())) == 1

@@ -20,6 +20,7 @@ import attachkit
 from attachkit import errors
 from attachkit.mock import MockServer
 from attachkit.transfer import RetryPolicy
+from tests.results import ipd_uploaded
 
 SCRUM_PROJECT = "f7a67aee4c034fd6944fd5f769e89042"
 SCRUM_ISSUE = 5667740
@@ -98,8 +99,7 @@ def test_scrum_upload_download_delete(
 def test_ipd_upload_list_download(
     req: attachkit.CodeArtsReq, source: Path, payload: bytes, tmp_path: Path
 ) -> None:
-    result = req.ipd.upload(IPD_PROJECT, IPD_ISSUE, source)
-    [uploaded] = result.result
+    uploaded = ipd_uploaded(req.ipd.upload(IPD_PROJECT, IPD_ISSUE, source))
     listed = req.ipd.list(IPD_PROJECT, IPD_ISSUE).result
     assert [item.id for item in listed] == [uploaded.id]
 
@@ -223,7 +223,7 @@ def test_async_twins_do_the_same(
             assert b"".join(chunks) == payload
             await req.scrum.delete(SCRUM_PROJECT, SCRUM_ISSUE, scrum.id)
 
-            ipd = (await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, source)).result[0]
+            ipd = ipd_uploaded(await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, source))
             assert [a.id for a in (await req.ipd.list(IPD_PROJECT, IPD_ISSUE)).result] == [ipd.id]
             got = await req.ipd.download(IPD_PROJECT, ipd.id, tmp_path / "a2", checksum="sha256")
             assert got.sha256 == sha256(payload)
@@ -356,6 +356,54 @@ def test_wrong_worldserver_password_names_the_user_not_the_password(mock: MockSe
     assert "hunter2-wrong" not in str(caught.value)
 
 
+def test_worldserver_login_is_public_and_checks_the_password_early(mock: MockServer) -> None:
+    with attachkit.WorldServer(mock.base_url, mock.ws_user, mock.ws_password) as ws:
+        assert ws.session.token is None
+        ws.login()
+        first = ws.session.token
+        assert first is not None
+        ws.login()  # again: a fresh token
+        assert ws.session.token not in (None, first)
+    with (
+        attachkit.WorldServer(mock.base_url, mock.ws_user, "hunter2-wrong") as ws,
+        pytest.raises(errors.AuthenticationError) as caught,
+    ):
+        ws.login()
+    assert "hunter2-wrong" not in str(caught.value)
+
+
+def test_async_worldserver_login_is_public_too(mock: MockServer) -> None:
+    async def scenario() -> str | None:
+        async with attachkit.AsyncWorldServer(mock.base_url, mock.ws_user, mock.ws_password) as ws:
+            await ws.login()
+            return ws.session.token
+
+    assert asyncio.run(scenario()) is not None
+
+    async def refused() -> None:
+        async with attachkit.AsyncWorldServer(mock.base_url, mock.ws_user, "wrong") as ws:
+            await ws.login()
+
+    with pytest.raises(errors.AuthenticationError):
+        asyncio.run(refused())
+
+
+def test_clients_say_where_they_send_and_how_they_retry() -> None:
+    creds = attachkit.Credentials(ak="AK", sk="SK")
+    policy = RetryPolicy(max_retries=7)
+    with attachkit.WorldServer("https://ws.example.test:8443", "u", "p", retry_policy=policy) as ws:
+        assert ws.base_url == "https://ws.example.test:8443"
+        assert ws.retry_policy is policy
+
+    async def scenario() -> None:
+        async with attachkit.AsyncCoc(endpoint="https://coc.example.test", credentials=creds) as c:
+            assert c.base_url == "https://coc.example.test"
+            assert c.retry_policy.max_retries == 3
+            assert c.timeout.connect == 10.0
+
+    asyncio.run(scenario())
+
+
 def test_invalid_parameters_are_refused_before_sending(
     req: attachkit.CodeArtsReq, mock: MockServer, tmp_path: Path
 ) -> None:
@@ -418,6 +466,8 @@ def _answered_req(status: int, content: bytes) -> attachkit.CodeArtsReq:
         (200, b"", "not JSON"),  # the spec promises a ScrumAttachment, not nothing
         # Before: None, and the command line then failed on ``result.id``.
         (201, b'{"id": 1, "file_name": "a.txt", "token": "secret-token-123"}', "documents"),
+        # Before: None as well, though the upload is typed to return a ScrumAttachment.
+        (204, b"", "documents"),
     ],
 )
 def test_a_success_answer_the_spec_does_not_document_is_an_unexpected_response(
@@ -441,10 +491,11 @@ def test_a_success_answer_the_spec_does_not_document_is_an_unexpected_response(
 
 def test_success_answers_the_spec_documents_still_parse() -> None:
     # A documented 200 without a body model (delete), and an undocumented but empty 2xx.
+    # (delete is typed to return None: that it does not raise is the behaviour under test)
     with _answered_req(200, b'{"whatever": 1}') as req:
-        assert req.scrum.delete(SCRUM_PROJECT, SCRUM_ISSUE, "1") is None
+        req.scrum.delete(SCRUM_PROJECT, SCRUM_ISSUE, "1")
     with _answered_req(204, b"") as req:
-        assert req.scrum.delete(SCRUM_PROJECT, SCRUM_ISSUE, "1") is None
+        req.scrum.delete(SCRUM_PROJECT, SCRUM_ISSUE, "1")
     with _answered_req(200, b'{"id": 7, "file_name": "a.txt"}') as req:
         assert req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, b"x", filename="a.txt").id == 7
 
@@ -514,16 +565,16 @@ def test_max_retries_given_with_a_retry_policy_replaces_its_budget(
 
 
 def test_retry_budget_defaults_and_refuses_a_negative_one() -> None:
-    from attachkit.clients._base import DEFAULT_MAX_RETRIES
+    from attachkit.clients._common import DEFAULT_MAX_RETRIES
 
     creds = attachkit.Credentials(ak="AK", sk="SK")
     with attachkit.Coc(endpoint="https://coc.example.test", credentials=creds) as coc:
-        assert coc._policy.max_retries == DEFAULT_MAX_RETRIES
+        assert coc.retry_policy.max_retries == DEFAULT_MAX_RETRIES
     with attachkit.WorldServer(
         "https://ws.example.test", "u", "p", retry_policy=NO_WAIT, max_retries=5
     ) as ws:
-        assert ws._policy.max_retries == 5
-        assert ws._policy.sleep is NO_WAIT.sleep  # the rest of the policy is kept
+        assert ws.retry_policy.max_retries == 5
+        assert ws.retry_policy.sleep is NO_WAIT.sleep  # the rest of the policy is kept
     with pytest.raises(ValueError, match="zero or more"):
         attachkit.CodeArtsReq(
             endpoint="https://req.example.test", credentials=creds, max_retries=-1
@@ -554,7 +605,7 @@ def test_ipd_list_sends_and_validates_source_project_id() -> None:
 
 
 def test_upload_size_limit_is_optional_and_placeholders_are_empty_files() -> None:
-    from attachkit.clients._base import empty_file, upload_body
+    from attachkit.clients._common import empty_file, upload_body
     from coc_client.types import File as CocFile
     from worldserver_client.types import File as WsFile
 

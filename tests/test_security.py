@@ -194,7 +194,7 @@ FACADE_CALLS: dict[tuple[str, str], FacadeCall] = {
         v["doc_id"], c.dest / "out", ticket_type=v["ticket_type"]
     ),
     # The login has no parameters (its JSON body is fuzzed in test_login_body_...).
-    ("worldserver", "login"): lambda c, v: c.ws.session.login(),
+    ("worldserver", "login"): lambda c, v: c.ws.login(),
     ("worldserver", "uploadAttributeFile"): lambda c, v: c.ws.upload(
         v["attributeDefinitionId"], b"x", filename="x.txt"
     ),

@@ -1,21 +1,36 @@
-"""The overlay, mock service included, stays ``mypy --strict`` clean (DESIGN.md, Conventions).
+"""What users call is what their type checker sees (DESIGN.md, Conventions; issue 10).
 
-mypy reads the settings in pyproject.toml ``[tool.mypy]``: the overlay checked strictly, the
-generated clients followed through their ``py.typed`` so the overlay is checked against their
-annotations. A fresh cache in a temporary directory keeps the run independent of earlier ones.
+- The overlay, mock service included, is ``mypy --strict`` clean.
+- ``tests/typing/`` holds user-style scripts: every facade method, sync and async, and the
+  README's "Using it" code, each result checked with ``assert_type`` (so a result typed ``Any``
+  fails), and ``mistakes.py``, whose deliberate mistakes (a forgotten ``await``, a misspelled
+  result attribute or argument) carry ``# type: ignore[<code>]``. mypy runs with
+  ``warn_unused_ignores`` (part of ``--strict``), so a mistake that stops being an error fails.
+- ``import attachkit`` stays lazy, but its names are the real classes to a type checker.
+
+mypy reads the settings in pyproject.toml ``[tool.mypy]``: the generated clients followed
+through their ``py.typed``, not held to ``--strict``. A fresh cache in a temporary directory
+keeps each run independent of earlier ones.
 """
 
 from __future__ import annotations
 
+import ast
+import importlib
 import os
+import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
+import attachkit
 from tests.scripts_loader import ROOT
 
+TYPING = ROOT / "tests" / "typing"
 
-def test_overlay_is_mypy_strict_clean(tmp_path: Path) -> None:
+
+def run_mypy(tmp_path: Path, *targets: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MYPY")}
     command = [
         sys.executable,
@@ -27,11 +42,77 @@ def test_overlay_is_mypy_strict_clean(tmp_path: Path) -> None:
         "--cache-dir",
         str(tmp_path / "mypy-cache"),
         "--no-color-output",
-        "-p",
-        "attachkit",
+        *targets,
     ]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_overlay_and_user_scripts_are_mypy_strict_clean(tmp_path: Path) -> None:
+    result = run_mypy(tmp_path, "-p", "attachkit", "-p", "tests.typing")
     assert result.returncode == 0, (
-        f"mypy --strict -p attachkit failed (exit {result.returncode}):\n"
-        f"{result.stdout}{result.stderr}"
+        f"mypy --strict failed (exit {result.returncode}):\n{result.stdout}{result.stderr}"
     )
+
+
+def test_a_deliberate_mistake_that_type_checks_fails_the_check(tmp_path: Path) -> None:
+    # The guard the mistakes file relies on: an ignore that silences nothing is itself an error.
+    script = tmp_path / "no_mistake.py"
+    script.write_text("x: int = 1  # type: ignore[assignment]\n")
+    result = run_mypy(tmp_path, str(script))
+    assert result.returncode == 1
+    assert 'Unused "type: ignore" comment' in result.stdout
+
+
+def test_mistakes_carry_the_error_mypy_reports() -> None:
+    # Each line of mistakes.py that is a mistake says which error it must produce.
+    text = (TYPING / "mistakes.py").read_text()
+    codes = re.findall(r"# type: ignore\[([a-z-]+)\]", text)
+    assert {"call-arg", "attr-defined", "unused-coroutine", "arg-type"} <= set(codes)
+    assert "# type: ignore\n" not in text  # never a bare ignore, which would hide any error
+
+
+def _readme_block(heading: str) -> str:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split(f"\n## {heading}\n", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_using_it_code_is_the_checked_script() -> None:
+    source = (TYPING / "readme_using_it.py").read_text()
+    function = next(node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef))
+    lines = source.splitlines(keepends=True)
+    body = textwrap.dedent("".join(lines[function.body[0].lineno - 1 : function.end_lineno]))
+    assert body == _readme_block("Using it").replace("import attachkit\n\n", "", 1)
+
+
+def test_lazy_names_are_declared_for_type_checkers() -> None:
+    # attachkit/__init__.py's TYPE_CHECKING imports and its lazy table name the same things.
+    tree = ast.parse(Path(attachkit.__file__).read_text())
+    guarded = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    )
+    declared = {
+        str(alias.asname): node.module
+        for node in guarded.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert "None" not in declared  # every one re-exported as `X as X`
+    assert declared == attachkit._LAZY
+    for name, module in declared.items():
+        assert getattr(attachkit, name) is getattr(importlib.import_module(str(module)), name)
+
+
+def test_tests_typing_is_not_collected_by_pytest() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+        + [str(TYPING), *map(str, sorted(TYPING.glob("*.py")))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 5, result.stdout  # pytest's "no tests collected"
+    assert "error" not in result.stdout.lower(), result.stdout

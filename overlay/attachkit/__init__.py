@@ -5,7 +5,47 @@ the wire protocol; this package adds what a generator cannot know: request signi
 streaming transfers, retries, errors and the command line.
 """
 
+from typing import TYPE_CHECKING
+
 from attachkit import errors as _errors
+
+if TYPE_CHECKING:
+    # What the lazy names below resolve to, for type checkers and IDEs (nothing imported at
+    # run time). tests/test_typing.py checks that this list and _LAZY name the same things.
+    from attachkit.clients import AsyncCoc as AsyncCoc
+    from attachkit.clients import AsyncCodeArtsReq as AsyncCodeArtsReq
+    from attachkit.clients import AsyncWorldServer as AsyncWorldServer
+    from attachkit.clients import Coc as Coc
+    from attachkit.clients import CodeArtsReq as CodeArtsReq
+    from attachkit.clients import WorldServer as WorldServer
+    from attachkit.copying import Connections as Connections
+    from attachkit.copying import CopyResult as CopyResult
+    from attachkit.copying import acopy as acopy
+    from attachkit.copying import copy as copy
+    from attachkit.credentials import Credentials as Credentials
+    from attachkit.errors import APIError as APIError
+    from attachkit.errors import AttachkitError as AttachkitError
+    from attachkit.errors import AuthenticationError as AuthenticationError
+    from attachkit.errors import BadRequestError as BadRequestError
+    from attachkit.errors import BodyNotReplayableError as BodyNotReplayableError
+    from attachkit.errors import ConfigurationError as ConfigurationError
+    from attachkit.errors import ConflictError as ConflictError
+    from attachkit.errors import CredentialsNotFoundError as CredentialsNotFoundError
+    from attachkit.errors import DestinationExistsError as DestinationExistsError
+    from attachkit.errors import IntegrityError as IntegrityError
+    from attachkit.errors import NotFoundError as NotFoundError
+    from attachkit.errors import PermissionDeniedError as PermissionDeniedError
+    from attachkit.errors import RateLimitedError as RateLimitedError
+    from attachkit.errors import ServerError as ServerError
+    from attachkit.errors import TimeoutError as TimeoutError
+    from attachkit.errors import TransportError as TransportError
+    from attachkit.errors import UnexpectedResponseError as UnexpectedResponseError
+    from attachkit.errors import ValidationError as ValidationError
+    from attachkit.signing.signer import AkSkAuth as AkSkAuth
+    from attachkit.transfer import DownloadResult as DownloadResult
+    from attachkit.transfer import RetryPolicy as RetryPolicy
+    from attachkit.worldserver_session import AsyncWorldServerSession as AsyncWorldServerSession
+    from attachkit.worldserver_session import WorldServerSession as WorldServerSession
 
 __version__ = "0.1.0"
 

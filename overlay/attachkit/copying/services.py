@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 import httpx
 
-from attachkit.clients._base import MB
+from attachkit.clients._common import MB
 from attachkit.clients.huawei import (
     COC_EXTENSIONS,
     COC_MAX_BYTES,

@@ -11,6 +11,23 @@ Needs the ``attachkit[mock]`` extra (uvicorn and jsonschema). In-process use::
 From a shell: ``attachkit mock serve --port 8080`` (or ``python -m attachkit.mock serve``).
 """
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    # What the lazy names below resolve to, for type checkers (nothing imported at run time).
+    from attachkit.mock.app import MockApp as MockApp
+    from attachkit.mock.app import create_app as create_app
+    from attachkit.mock.config import DEV_AK as DEV_AK
+    from attachkit.mock.config import DEV_SK as DEV_SK
+    from attachkit.mock.config import DEV_WS_PASSWORD as DEV_WS_PASSWORD
+    from attachkit.mock.config import DEV_WS_USER as DEV_WS_USER
+    from attachkit.mock.config import AkSkAccount as AkSkAccount
+    from attachkit.mock.config import Limits as Limits
+    from attachkit.mock.config import MockConfig as MockConfig
+    from attachkit.mock.faults import FaultRule as FaultRule
+    from attachkit.mock.faults import Faults as Faults
+    from attachkit.mock.server import MockServer as MockServer
+
 # Names resolve on first use: `attachkit --help` builds the `mock serve` parser from
 # attachkit.mock.cli, and must not pay for importing uvicorn and the app to do so.
 _LAZY = {

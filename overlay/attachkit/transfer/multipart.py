@@ -26,8 +26,9 @@ from ._sync.multipart import BodyStream
 __all__ = ["DEFAULT_UPLOAD_CHUNK", "MultipartFile", "Progress", "UploadSource"]
 
 DEFAULT_UPLOAD_CHUNK = 1024 * 1024
-Progress = Callable[[int, int | None], None]
-"""``(bytes_done, bytes_total)``; ``bytes_total`` is ``None`` when the size is unknown."""
+Progress = Callable[[int, int | None], object]
+"""``(bytes_done, bytes_total)``; ``bytes_total`` is ``None`` when the size is unknown; the
+callback's return value is ignored (so ``lambda done, total: bar.update(done)`` fits)."""
 
 UploadSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 

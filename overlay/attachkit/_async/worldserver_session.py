@@ -1,0 +1,72 @@
+"""A WorldServer session as an ``httpx.Auth`` for an ``httpx.AsyncClient``.
+
+The sync twin ``WorldServerSession`` is generated from the async source by ``scripts/unasync``.
+Import both from ``attachkit.worldserver_session``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator
+
+import httpx
+
+from attachkit._shims import AsyncLock
+from attachkit._worldserver_login import LOGIN_PATH, NO_AUTH, TOKEN_HEADER, SessionBase
+
+_log = logging.getLogger("attachkit.worldserver_session")
+
+
+class AsyncWorldServerSession(SessionBase):
+    """A WorldServer session for an ``httpx.AsyncClient``: ``httpx.AsyncClient(auth=session)``.
+
+    ``endpoint`` (e.g. ``https://ws.example.com:8443``) says where to log in; without it the
+    login goes to the host of the first request. Concurrent requests share one login.
+    """
+
+    def __init__(
+        self,
+        username: str,
+        password: str,
+        *,
+        endpoint: str | httpx.URL | None = None,
+        login_path: str = LOGIN_PATH,
+    ) -> None:
+        super().__init__(username, password, endpoint=endpoint, login_path=login_path)
+        self._lock = AsyncLock()
+
+    async def login(self, client: httpx.AsyncClient) -> None:
+        """Log in now (again, if already logged in), e.g. to check the password early."""
+        async with self._lock:
+            response = await client.send(self._login_request(None), auth=NO_AUTH)
+            await response.aread()
+            self._accept_login(response)
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        token = self._token
+        if token is None:
+            # The lock is held across the login's round trip, which this same flow drives;
+            # other requests wait here and then find the token in place.
+            async with self._lock:
+                token = self._token
+                if token is None:
+                    login_response = yield self._login_request(request)
+                    await login_response.aread()
+                    token = self._accept_login(login_response)
+        request.headers[TOKEN_HEADER] = token
+        response = yield request
+        if response.status_code != 401:
+            return
+
+        async with self._lock:
+            if self._refresh_needed(token):
+                _log.debug("WorldServer token refused; logging in again as %r", self._username)
+                login_response = yield self._login_request(request)
+                await login_response.aread()
+                token = self._accept_login(login_response)
+            else:
+                token = self._token or token
+        request.headers[TOKEN_HEADER] = token
+        yield request

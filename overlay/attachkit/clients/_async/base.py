@@ -1,0 +1,243 @@
+"""The one place that owns the httpx client, timeouts, retries, auth and error mapping.
+
+``AsyncClient`` runs an ``Operation[T]`` (``attachkit.operations``): the generated endpoint
+module builds the request (``_get_kwargs``, the HTTP method included) and parses the answer
+into ``T``; bodies and downloads, which the generated code would hold whole in memory, are
+streamed by ``attachkit.transfer``. ``AsyncFacade`` is what every service facade adds on top:
+a context manager with a ``base_url`` and a ``retry_policy``.
+
+The sync twin (``Client``, ``Facade``) is generated from the async source by
+``scripts/unasync``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Self, TypeVar
+
+import attrs
+import httpx
+
+from attachkit.clients._common import (
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_TIMEOUT,
+    Timeout,
+    client_policy,
+    connection_limits,
+)
+from attachkit.clients._shims import async_default_transport
+from attachkit.operations import Operation, is_idempotent
+from attachkit.transfer import (
+    DownloadResult,
+    MultipartFile,
+    Progress,
+    RetryPolicy,
+    async_download,
+    async_raise_for_status,
+    async_send_with_retries,
+    async_stream,
+    transport_error_from,
+)
+from attachkit.transfer.download import Checksum, Destination
+
+T = TypeVar("T")
+
+
+class AsyncClient:
+    """Runs operations on an ``httpx.AsyncClient``. A context manager; close it when done.
+
+    ``max_retries`` (default ``DEFAULT_MAX_RETRIES``) and ``retry_policy`` may be combined: the
+    policy's backoff with that many retries. A call's own ``max_retries=`` overrides both.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        auth: httpx.Auth,
+        *,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    ) -> None:
+        self._timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
+        self._policy = client_policy(max_retries, retry_policy)
+        self._http = httpx.AsyncClient(
+            base_url=base_url,
+            auth=auth,
+            timeout=self._timeout,
+            limits=connection_limits(max_connections),
+            transport=transport or async_default_transport(max_connections),
+        )
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The httpx client every request goes through (for a login on the same transport)."""
+        return self._http
+
+    @property
+    def base_url(self) -> str:
+        return str(self._http.base_url)
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The retry policy of every call that does not give its own ``max_retries``."""
+        return self._policy
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._http.timeout
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def run(
+        self,
+        operation: Operation[T],
+        kwargs: dict[str, Any],
+        *,
+        body: MultipartFile | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> T:
+        """Send one request (an upload when ``body`` is given); the parsed success answer.
+
+        ``kwargs`` are the generated ``_get_kwargs`` of ``operation``'s endpoint (an upload's
+        without its ``files``: ``body`` is streamed instead).
+        """
+        build: Callable[[], httpx.Request]
+        if body is None:
+            build = lambda: self._request(kwargs, timeout)  # noqa: E731
+        else:
+            build = lambda: self._upload_request(kwargs, body, timeout)  # noqa: E731
+        try:
+            response = await async_send_with_retries(
+                self._http,
+                build,
+                self._call_policy(max_retries),
+                idempotent=body is None and is_idempotent(kwargs),
+                replayable=body is None or body.replayable,
+                stream=True,
+                operation=operation.operation_id,
+            )
+            try:
+                await async_raise_for_status(
+                    response,
+                    operation.error_parser,
+                    service=operation.service,
+                    operation=operation.operation_id,
+                )
+                await response.aread()
+            finally:
+                await response.aclose()
+        except httpx.TransportError as exc:
+            raise transport_error_from(exc, operation.operation_id) from exc
+        return operation.parse(response)
+
+    async def download(
+        self,
+        operation: Operation[Any],
+        kwargs: dict[str, Any],
+        dest: Destination,
+        *,
+        overwrite: bool,
+        progress: Progress | None,
+        max_retries: int | None,
+        timeout: Timeout,
+        durable: bool = False,
+        checksum: Checksum | None = None,
+    ) -> DownloadResult:
+        """Stream the GET that ``kwargs`` describe into ``dest``, resuming after a cut."""
+        return await async_download(
+            self._http,
+            self._request(kwargs, timeout),
+            dest,
+            overwrite=overwrite,
+            progress=progress,
+            policy=self._call_policy(max_retries),
+            error_parser=operation.error_parser,
+            service=operation.service,
+            operation=operation.operation_id,
+            durable=durable,
+            checksum=checksum,
+        )
+
+    def stream(
+        self,
+        operation: Operation[Any],
+        kwargs: dict[str, Any],
+        *,
+        progress: Progress | None,
+        max_retries: int | None,
+        timeout: Timeout,
+    ) -> AsyncIterator[bytes]:
+        """The body of the GET that ``kwargs`` describe, chunk by chunk, resuming after a cut."""
+        return async_stream(
+            self._http,
+            self._request(kwargs, timeout),
+            progress=progress,
+            policy=self._call_policy(max_retries),
+            error_parser=operation.error_parser,
+            service=operation.service,
+            operation=operation.operation_id,
+        )
+
+    def _call_policy(self, max_retries: int | None) -> RetryPolicy:
+        if max_retries is None:
+            return self._policy
+        return attrs.evolve(self._policy, max_retries=max_retries)
+
+    def _request(self, kwargs: dict[str, Any], timeout: Timeout) -> httpx.Request:
+        kwargs = dict(kwargs)
+        return self._http.build_request(
+            kwargs.pop("method"),
+            kwargs.pop("url"),
+            timeout=timeout if timeout is not None else self._timeout,
+            **kwargs,
+        )
+
+    def _upload_request(
+        self, kwargs: dict[str, Any], body: MultipartFile, timeout: Timeout
+    ) -> httpx.Request:
+        kwargs = dict(kwargs)
+        headers = {**kwargs.pop("headers", {}), **body.headers}
+        content = body.async_stream()
+        return self._request({**kwargs, "headers": headers, "content": content}, timeout)
+
+
+class AsyncFacade:
+    """A service facade: owns its ``AsyncClient``; a context manager, close it when done."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    @property
+    def base_url(self) -> str:
+        """Where requests go, e.g. ``https://projectman-ext.cn-north-4.myhuaweicloud.com``."""
+        return self._client.base_url
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The retry policy of calls that give no ``max_retries`` of their own."""
+        return self._client.retry_policy
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The timeout of calls that give no ``timeout`` of their own."""
+        return self._client.timeout
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

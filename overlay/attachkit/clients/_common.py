@@ -1,0 +1,90 @@
+"""What the sync and async facades share and is not I/O: defaults, the retry budget, bodies."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+import httpx
+
+from attachkit.errors import ValidationError
+from attachkit.transfer import MultipartFile, Progress, RetryPolicy
+from attachkit.transfer.multipart import UploadSource
+from attachkit.validation import validate_filename
+
+MB = 1024 * 1024
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+DEFAULT_MAX_RETRIES = 3
+DEFAULT_MAX_CONNECTIONS = 100
+Timeout = float | httpx.Timeout | None
+
+_File = TypeVar("_File")
+
+
+def empty_file(file_class: Callable[..., _File]) -> _File:
+    """An empty ``File`` of a generated package (each has its own class), as a stand-in.
+
+    A generated upload builder insists on a body, which it turns into httpx ``files=``; the
+    facade drops that and streams its own multipart body, so an empty stand-in is enough.
+    """
+    return file_class(payload=io.BytesIO(b""))
+
+
+def upload_body(
+    field: str,
+    source: UploadSource,
+    filename: str | None,
+    progress: Progress | None,
+    *,
+    max_bytes: int | None = None,
+    extensions: tuple[str, ...] | None = None,
+    size: int | None = None,
+) -> MultipartFile:
+    """The streamed multipart body, after the checks the service would fail it on anyway.
+
+    ``size`` is the byte count of ``source``: required for a non-seekable file object (a pipe),
+    whose length cannot be measured up front, and checked against any other source.
+    ``max_bytes`` is the service's documented limit; None where it documents none.
+    """
+    body = MultipartFile(field, source, filename=filename, progress=progress, size=size)
+    validate_filename(body.filename)
+    if extensions is not None and not body.filename.lower().endswith(extensions):
+        raise ValidationError(
+            "file", f"{body.filename!r} is not an accepted type", "one of " + " ".join(extensions)
+        )
+    if max_bytes is not None and body.size > max_bytes:
+        raise ValidationError(
+            "file", f"{body.size} bytes is too large", f"at most {max_bytes // MB} MB"
+        )
+    return body
+
+
+def client_policy(max_retries: int | None, retry_policy: RetryPolicy | None) -> RetryPolicy:
+    """A client's retry policy: ``retry_policy`` (or the default one) with ``max_retries``.
+
+    Both may be given: an explicit ``max_retries`` replaces the policy's own budget, so it is
+    never silently ignored. Neither given: ``DEFAULT_MAX_RETRIES`` with the default backoff.
+    """
+    if max_retries is not None and max_retries < 0:
+        raise ValueError("max_retries must be zero or more")
+    if retry_policy is None:
+        return RetryPolicy(max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries)
+    if max_retries is None:
+        return retry_policy
+    return attrs.evolve(retry_policy, max_retries=max_retries)
+
+
+def connection_limits(max_connections: int) -> httpx.Limits:
+    """httpx's limits for a client of ``max_connections`` (keep-alive as httpx's default)."""
+    if max_connections < 1:
+        raise ValueError("max_connections must be at least 1")
+    return httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=min(20, max_connections)
+    )
+
+
+def given(**values: Any) -> dict[str, Any]:
+    """Only the keyword arguments that were given, so the generated defaults (UNSET) apply."""
+    return {name: value for name, value in values.items() if value is not None}

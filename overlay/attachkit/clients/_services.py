@@ -1,0 +1,112 @@
+"""What each service is, for both twins of its facade: operations, endpoints, limits.
+
+Every operation a facade calls is an ``Operation[T]`` here, once: the generated endpoint module,
+the model its success answer parses into and the service's error parser. The limits are read at
+call time (``_services.SCRUM_MAX_BYTES``), so a benchmark against a mock with raised limits can
+raise the client's too.
+"""
+
+from __future__ import annotations
+
+import os
+
+from attachkit import specs
+from attachkit.clients._common import MB
+from attachkit.errors import ConfigurationError
+from attachkit.operations import Operation
+from attachkit.transfer import coc_error_parser, huawei_error_parser, text_error_parser
+from coc_client.api.attachments import download_attachment as coc_download
+from coc_client.api.attachments import upload_attachment as coc_upload
+from coc_client.models import UploadResult
+from coc_client.types import File as CocFile
+from codearts_req_client.api.ipd import (
+    download_ipd_attachment,
+    list_ipd_attachments,
+    upload_ipd_attachment,
+)
+from codearts_req_client.api.scrum import (
+    delete_scrum_attachment,
+    download_scrum_attachment,
+    upload_scrum_attachment,
+)
+from codearts_req_client.models import IpdAttachmentList, IpdUploadResult, ScrumAttachment
+from codearts_req_client.types import File as ReqFile
+from worldserver_client.api.attachments import get_attribute_files, upload_attribute_file
+from worldserver_client.models import AttributeFile
+from worldserver_client.types import File as WsFile
+
+SCRUM_MAX_BYTES = 50 * MB
+IPD_MAX_BYTES = 200 * MB
+COC_MAX_BYTES = 10 * MB
+COC_EXTENSIONS = (".jpg", ".png", ".docx", ".txt", ".pdf")
+COC_ENDPOINTS = {
+    "cn-north-4": "https://coc.myhuaweicloud.com",
+    "ap-southeast-3": "https://coc-intl.myhuaweicloud.com",
+    "eu-west-101": "https://coc-eu-west-101-open-api.myhuaweicloud.eu",
+}
+
+_REQ = "codearts-req"
+UPLOAD_SCRUM = Operation(
+    _REQ, "uploadScrumAttachment", upload_scrum_attachment, ScrumAttachment, huawei_error_parser
+)
+DOWNLOAD_SCRUM = Operation(
+    _REQ, "downloadScrumAttachment", download_scrum_attachment, ReqFile, huawei_error_parser
+)
+DELETE_SCRUM = Operation(
+    _REQ, "deleteScrumAttachment", delete_scrum_attachment, type(None), huawei_error_parser
+)
+UPLOAD_IPD = Operation(
+    _REQ, "uploadIpdAttachment", upload_ipd_attachment, IpdUploadResult, huawei_error_parser
+)
+LIST_IPD = Operation(
+    _REQ, "listIpdAttachments", list_ipd_attachments, IpdAttachmentList, huawei_error_parser
+)
+DOWNLOAD_IPD = Operation(
+    _REQ, "downloadIpdAttachment", download_ipd_attachment, ReqFile, huawei_error_parser
+)
+UPLOAD_COC = Operation("coc", "uploadAttachment", coc_upload, UploadResult, coc_error_parser)
+DOWNLOAD_COC = Operation("coc", "downloadAttachment", coc_download, CocFile, coc_error_parser)
+UPLOAD_WS = Operation(
+    "worldserver", "uploadAttributeFile", upload_attribute_file, AttributeFile, text_error_parser
+)
+GET_WS_FILES = Operation(
+    "worldserver", "getAttributeFiles", get_attribute_files, WsFile, text_error_parser
+)
+
+OPERATIONS = (
+    UPLOAD_SCRUM,
+    DOWNLOAD_SCRUM,
+    DELETE_SCRUM,
+    UPLOAD_IPD,
+    LIST_IPD,
+    DOWNLOAD_IPD,
+    UPLOAD_COC,
+    DOWNLOAD_COC,
+    UPLOAD_WS,
+    GET_WS_FILES,
+)
+
+
+def codearts_base_url(region: str | None, endpoint: str | None) -> str:
+    if endpoint:
+        return endpoint
+    server = specs.load_spec("codearts-req")["servers"][0]
+    regions = server["variables"]["region"]["enum"]
+    region = region or os.environ.get("HUAWEICLOUD_SDK_REGION")
+    if region is None or region not in regions:
+        raise ConfigurationError(
+            f"CodeArts Req needs endpoint= or a region, one of {', '.join(regions)}"
+            + (f"; got {region!r}" if region else "")
+        )
+    return str(server["url"]).replace("{region}", region)
+
+
+def coc_base_url(region: str | None, endpoint: str | None) -> str:
+    if endpoint:
+        return endpoint
+    region = region or "cn-north-4"
+    if region not in COC_ENDPOINTS:
+        raise ConfigurationError(
+            f"COC has endpoints for {', '.join(COC_ENDPOINTS)}; got {region!r} (pass endpoint=)"
+        )
+    return COC_ENDPOINTS[region]

@@ -388,6 +388,27 @@ def test_async_worldserver_login_is_public_too(mock: MockServer) -> None:
         asyncio.run(refused())
 
 
+def test_worldserver_download_takes_the_uploads_download_token_as_it_came() -> None:
+    # AttributeFile.download_token is UNSET when WorldServer sent none: no filter is sent.
+    from worldserver_client.types import UNSET
+
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path.endswith("/login"):
+            return httpx.Response(200, json={"sessionId": "s"})
+        return httpx.Response(200, content=b"body")
+
+    with attachkit.WorldServer(
+        "https://ws.example.test", "u", "p", transport=httpx.MockTransport(handler)
+    ) as ws:
+        ws.download("attr1-1_a.txt", io.BytesIO(), download_token=UNSET)
+        ws.download("attr1-1_a.txt", io.BytesIO(), download_token="tok")
+    tokens = [r.url.params.get("downloadToken") for r in seen if "/login" not in r.url.path]
+    assert tokens == [None, "tok"]
+
+
 def test_clients_say_where_they_send_and_how_they_retry() -> None:
     creds = attachkit.Credentials(ak="AK", sk="SK")
     policy = RetryPolicy(max_retries=7)

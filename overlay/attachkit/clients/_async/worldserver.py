@@ -117,8 +117,8 @@ class AsyncWorldServer(AsyncFacade):
         attribute_name: str | None,
         download_token: str | Unset | None,
     ) -> dict[str, Any]:
-        # ``AttributeFile.download_token`` as upload returned it: UNSET when WorldServer sent none.
-        download_token = download_token if isinstance(download_token, str) else None
+        if isinstance(download_token, Unset):  # the upload's result had none: no filter
+            download_token = None
         filters = given(
             resourceType=resource_type,
             resourceId=resource_id,

@@ -23,7 +23,7 @@ from attachkit.mock.multipart import (
     boundary_from_content_type,
 )
 from attachkit.mock.responses import Response, ServiceErrors
-from attachkit.mock.routing import Operation, ParameterError
+from attachkit.mock.routing import ParameterError, Route
 from attachkit.mock.storage import IncomingFile, Storage
 
 __all__ = [
@@ -62,7 +62,7 @@ class RequestContext:
     storage: Storage
     sessions: WsSessions
     scope: Scope
-    operation: Operation
+    operation: Route
     path_params: dict[str, str]
     query: dict[str, str]
     headers: dict[str, str]

@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 from attachkit import specs
 
 __all__ = [
-    "Operation",
+    "Route",
     "Parameter",
     "ParameterError",
     "Router",
@@ -76,7 +76,14 @@ class Parameter:
 
 
 @dataclass(slots=True)
-class Operation:
+class Route:
+    """A spec operation as the mock serves it: path template, parameter validators, body rules.
+
+    Not ``attachkit.operations.Operation``, the client's view of the same spec operation (its
+    generated endpoint module and success model): the two share the spec's
+    ``(service, operation_id)`` and nothing else, so each side keeps only what it uses.
+    """
+
     service: str
     operation_id: str
     method: str
@@ -148,7 +155,7 @@ class Operation:
 
 @dataclass(frozen=True, slots=True)
 class RouteMatch:
-    operation: Operation
+    operation: Route
     path_params: dict[str, str]
 
 
@@ -162,12 +169,10 @@ class Router:
     """Matches a raw request path against every spec's path templates."""
 
     def __init__(self, services: tuple[str, ...] = specs.SERVICES) -> None:
-        self.operations: dict[tuple[str, str], Operation] = {}
+        self.operations: dict[tuple[str, str], Route] = {}
         # Templates grouped by segment count; within a group the most literal one wins, so a
         # fixed path like /v1/ipdprojectservice/... beats COC's /v1/{ticket_type}/... .
-        self._by_length: dict[
-            int, list[tuple[str, tuple[str | None, ...], dict[str, Operation]]]
-        ] = {}
+        self._by_length: dict[int, list[tuple[str, tuple[str | None, ...], dict[str, Route]]]] = {}
         for service in services:
             for operation in _build_operations(service):
                 self.operations[(service, operation.operation_id)] = operation
@@ -215,11 +220,11 @@ class Router:
         return None
 
 
-def _build_operations(service: str) -> list[Operation]:
+def _build_operations(service: str) -> list[Route]:
     spec = specs.load_spec(service)
     components = spec.get("components", {})
     global_security = spec.get("security", [])
-    built: list[Operation] = []
+    built: list[Route] = []
     for operation_id, (method, template, raw) in specs.operations(service).items():
         segments: list[str | None] = []
         names: list[str | None] = []
@@ -244,7 +249,7 @@ def _build_operations(service: str) -> list[Operation]:
                 )
             )
         security = raw.get("security", global_security)
-        operation = Operation(
+        operation = Route(
             service=service,
             operation_id=operation_id,
             method=method,

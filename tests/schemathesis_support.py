@@ -6,7 +6,8 @@ Shared by tests/test_schemathesis_*.py and scripts/fuzz-mock (which raises the e
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import httpx
 import requests
@@ -75,6 +76,15 @@ positive_data_acceptance.expected-statuses = {POSITIVE_STATUSES!r}
 {operations}""".replace("'", '"')
 
 
+_Test = TypeVar("_Test", bound=Callable[..., None])
+
+
+def parametrize(schema: Any) -> Callable[[_Test], _Test]:
+    """``schema.parametrize()``, typed: schemathesis leaves its decorators unannotated."""
+    decorator: Callable[[_Test], _Test] = schema.parametrize()
+    return decorator
+
+
 def load(service: str, max_examples: int) -> Any:
     config = schemathesis.Config.from_str(config_toml(max_examples))
     return schemathesis.openapi.from_path(str(specs.spec_path(service)), config=config)
@@ -90,7 +100,13 @@ class RequestsAkSkAuth(AuthBase):
         body = prepared.body
         if isinstance(body, str):
             body = body.encode("utf-8")
-        headers = {k: v for k, v in prepared.headers.items() if k.lower() != "authorization"}
+        # schemathesis sends whole bodies (bytes or text), never a stream.
+        assert body is None or isinstance(body, bytes), type(body)
+        headers = {
+            k: v if isinstance(v, str) else v.decode("latin-1")
+            for k, v in prepared.headers.items()
+            if k.lower() != "authorization"
+        }
         request = httpx.Request(
             prepared.method or "GET", prepared.url or "", headers=headers, content=body or b""
         )

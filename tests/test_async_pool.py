@@ -10,6 +10,7 @@ import pytest
 import attachkit
 from attachkit.clients._pool import CONNECTIONS_PER_SHARD, ShardedAsyncTransport, async_transport
 from attachkit.mock import MockServer
+from tests.results import ipd_uploaded
 
 IPD_PROJECT = "gdbdf969b32694524a949b5ef6b3e124a"
 IPD_ISSUE = "956239067176935400"
@@ -51,7 +52,7 @@ def test_concurrent_downloads_use_many_small_pools(mock: MockServer) -> None:
             endpoint=mock.base_url, credentials=mock.credentials, transport=transport
         ) as req:
             uploaded = await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, PAYLOAD, filename="s.txt")
-            attachment_id = uploaded.result[0].id
+            attachment_id = ipd_uploaded(uploaded).id
 
             async def fetch() -> bytes:
                 sink = io.BytesIO()
@@ -77,7 +78,7 @@ def test_calls_one_after_another_reuse_one_connection(mock: MockServer) -> None:
             uploaded = await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, PAYLOAD, filename="s.txt")
             for _ in range(10):
                 await req.ipd.list(IPD_PROJECT, IPD_ISSUE)
-                await req.ipd.download(IPD_PROJECT, uploaded.result[0].id, io.BytesIO())
+                await req.ipd.download(IPD_PROJECT, ipd_uploaded(uploaded).id, io.BytesIO())
             return shard_connections(transport)
 
     assert sum(asyncio.run(scenario())) == 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -17,7 +17,9 @@ import pytest
 from attachkit import specs
 from coc_client import Client as CocClient
 from coc_client.api.attachments import download_attachment, upload_attachment
+from coc_client.models import Error as CocError
 from coc_client.models import TicketType, UploadAttachmentBody, UploadResult
+from coc_client.types import File as CocFile
 from codearts_req_client import Client as ReqClient
 from codearts_req_client.api.ipd import (
     download_ipd_attachment,
@@ -35,6 +37,7 @@ from codearts_req_client.models import (
     IpdUploadResult,
     ScrumAttachment,
 )
+from codearts_req_client.models import Error as ReqError
 from codearts_req_client.types import File as ReqFile
 from worldserver_client import Client as WsClient
 from worldserver_client.api.attachments import get_attribute_files, upload_attribute_file
@@ -73,6 +76,15 @@ class Recorder:
     def only(self) -> httpx.Request:
         assert len(self.requests) == 1
         return self.requests[0]
+
+
+_Parsed = TypeVar("_Parsed")
+
+
+def parsed_as(value: object, kind: type[_Parsed]) -> _Parsed:
+    """A generated ``parsed`` answer (typed as the union of every documented one) as ``kind``."""
+    assert isinstance(value, kind), value
+    return value
 
 
 def example(service: str, operation_id: str, status: str = "200", name: str | None = None) -> Any:
@@ -154,7 +166,7 @@ def test_scrum_download_gets_attachment_path() -> None:
     assert request.method == "GET"
     assert request.url.path == f"/v4/projects/{PROJECT}/issues/5667740/attachments/72372"
     assert request.content == b""
-    assert response.parsed.payload.read() == b"attachment bytes"
+    assert parsed_as(response.parsed, ReqFile).payload.read() == b"attachment bytes"
 
 
 def test_scrum_delete_sends_delete_to_attachment_path() -> None:
@@ -176,8 +188,9 @@ def test_scrum_error_body_is_parsed() -> None:
 
     response = download_scrum_attachment.sync_detailed(PROJECT, 1, "1", client=req_client(recorder))
 
-    assert response.parsed.error_code == "PM.02174103"
-    assert response.parsed.error_msg == "No permission."
+    refusal = parsed_as(response.parsed, ReqError)
+    assert refusal.error_code == "PM.02174103"
+    assert refusal.error_msg == "No permission."
 
 
 @pytest.mark.parametrize("example_name", ["withResult", "withoutResult"])
@@ -211,7 +224,7 @@ def test_ipd_upload_parses_string_filesize() -> None:
         IPD_PROJECT, IPD_ISSUE, client=req_client(recorder), body=body
     )
 
-    [attachment] = response.parsed.result
+    [attachment] = parsed_as(parsed_as(response.parsed, IpdUploadResult).result, list)
     assert attachment.id == IPD_ATTACHMENT
     assert attachment.filesize == "36449"
     assert attachment.created_by.user_num_id == 13369
@@ -252,7 +265,7 @@ def test_ipd_download_gets_download_path() -> None:
     assert request.url.path == (
         f"/v1/ipdprojectservice/projects/{IPD_PROJECT}/attachments/download/{IPD_ATTACHMENT}"
     )
-    assert response.parsed.payload.read() == b"xlsx bytes"
+    assert parsed_as(response.parsed, ReqFile).payload.read() == b"xlsx bytes"
 
 
 def coc_client(recorder: Recorder) -> CocClient:
@@ -261,7 +274,7 @@ def coc_client(recorder: Recorder) -> CocClient:
 
 def test_coc_upload_sends_file_field_to_ticket_type_path() -> None:
     recorder = Recorder(json_answer(example("coc", "uploadAttachment")))
-    body = UploadAttachmentBody(file=ReqFile(io.BytesIO(PAYLOAD), "report.txt", "text/plain"))
+    body = UploadAttachmentBody(file=CocFile(io.BytesIO(PAYLOAD), "report.txt", "text/plain"))
 
     response = upload_attachment.sync_detailed(
         TicketType.INCIDENT, client=coc_client(recorder), body=body
@@ -286,15 +299,16 @@ def test_coc_download_gets_doc_path_and_parses_numeric_provider_code() -> None:
     request = recorder.only
     assert request.method == "GET"
     assert request.url.path == f"/v1/incident/attachments/{doc_id}"
-    assert response.parsed.payload.read() == b"pdf bytes"
+    assert parsed_as(response.parsed, CocFile).payload.read() == b"pdf bytes"
 
     error = example("coc", "downloadAttachment", "400")
     recorder = Recorder(lambda request: httpx.Response(400, json=error))
     response = download_attachment.sync_detailed(
         TicketType.INCIDENT, doc_id, client=coc_client(recorder)
     )
-    assert response.parsed.provider_code == 4
-    assert response.parsed.error_code == "GOM.00007256"
+    refused = parsed_as(response.parsed, CocError)
+    assert refused.provider_code == 4
+    assert refused.error_code == "GOM.00007256"
 
 
 def ws_client(recorder: Recorder) -> WsClient:
@@ -365,7 +379,7 @@ def test_worldserver_get_files_sends_filters_as_query(
     assert request.method == "GET"
     assert request.url.path == "/ws-api/v1/files/attachments"
     assert dict(request.url.params) == expected_query
-    assert response.parsed.payload.read() == b"file"
+    assert parsed_as(response.parsed, WsFile).payload.read() == b"file"
 
 
 def test_every_spec_operation_is_exercised_here() -> None:

@@ -19,6 +19,7 @@ import pytest
 
 import attachkit
 from attachkit.mock import MockServer
+from tests.results import ipd_uploaded
 
 IPD_PROJECT = "gdbdf969b32694524a949b5ef6b3e124a"
 IPD_ISSUE = "956239067176935400"
@@ -59,7 +60,7 @@ def test_200mb_upload_and_download_stay_flat(
         endpoint=mock.base_url, credentials=mock.credentials, timeout=120
     ) as req:
         result, upload_peak = peak_allocated(lambda: req.ipd.upload(IPD_PROJECT, IPD_ISSUE, path))
-        attachment_id = result.result[0].id
+        attachment_id = ipd_uploaded(result).id
         got, download_peak = peak_allocated(
             lambda: req.ipd.download(
                 IPD_PROJECT, attachment_id, tmp_path / "copy.bin", checksum="sha256"
@@ -83,7 +84,7 @@ def test_200mb_async_download_stays_flat(
         ) as req:
             result = await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, path)
             return await req.ipd.download(
-                IPD_PROJECT, result.result[0].id, tmp_path / "copy.bin", checksum="sha256"
+                IPD_PROJECT, ipd_uploaded(result).id, tmp_path / "copy.bin", checksum="sha256"
             )
 
     got, peak = peak_allocated(lambda: asyncio.run(transfer()))

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from mock_helpers import FakeClock, coc_path, scrum_path, upload_coc
 
 from attachkit.credentials import Credentials
 from attachkit.mock import DEV_AK, DEV_SK, AkSkAccount, MockConfig, MockServer
 from attachkit.signing import AkSkAuth
+from tests.mock_helpers import FakeClock, coc_path, scrum_path, upload_coc
 
 BAD_SIGNATURE = "Incorrect IAM authentication information: verify aksk signature fail"
 

@@ -7,7 +7,10 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from mock_helpers import (
+
+from attachkit.mock import Limits, MockConfig, MockServer
+from attachkit.signing import AkSkAuth
+from tests.mock_helpers import (
     COC_UPLOAD,
     IPD_ISSUE,
     IPD_LIST,
@@ -22,9 +25,6 @@ from mock_helpers import (
     upload_scrum,
     upload_ws,
 )
-
-from attachkit.mock import Limits, MockConfig, MockServer
-from attachkit.signing import AkSkAuth
 
 DATA = bytes(range(256)) * 40  # 10240 bytes
 

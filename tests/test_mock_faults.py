@@ -6,9 +6,9 @@ import time
 
 import httpx
 import pytest
-from mock_helpers import coc_path, upload_coc
 
 from attachkit.mock import MockServer
+from tests.mock_helpers import coc_path, upload_coc
 
 DATA = b"0123456789" * 1000
 

@@ -9,7 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from mock_helpers import (
+
+from attachkit.mock import MockConfig, MockServer
+from attachkit.signing import AkSkAuth
+from tests.mock_helpers import (
     IPD_ISSUE,
     IPD_LIST,
     coc_path,
@@ -20,9 +23,6 @@ from mock_helpers import (
     upload_scrum,
     upload_ws,
 )
-
-from attachkit.mock import MockConfig, MockServer
-from attachkit.signing import AkSkAuth
 
 
 def _login(client: httpx.Client, server: MockServer) -> None:
@@ -56,8 +56,8 @@ def test_a_restarted_mock_serves_every_attachment_byte_for_byte(tmp_data_dir: Pa
         with httpx.Client(base_url=second.base_url, auth=AkSkAuth(second.credentials)) as client:
             for attachment_id, data in scrum.items():
                 assert client.get(scrum_path(attachment_id)).content == data
-            for attachment_id, data in ipd.items():
-                assert client.get(ipd_download_path(attachment_id)).content == data
+            for ipd_id, data in ipd.items():
+                assert client.get(ipd_download_path(ipd_id)).content == data
             for doc_id, data in coc.items():
                 assert client.get(coc_path(doc_id)).content == data
             listed = client.get(IPD_LIST, params={"issue_id": IPD_ISSUE}).json()["result"]

@@ -28,6 +28,7 @@ import attachkit
 from attachkit import errors
 from attachkit.mock import MockServer
 from attachkit.transfer import RetryPolicy
+from tests.results import ipd_uploaded
 
 SCRUM_PROJECT = "f7a67aee4c034fd6944fd5f769e89042"
 SCRUM_ISSUE = 5667740
@@ -99,30 +100,30 @@ def test_50_downloads_cut_at_random_offsets_all_complete_intact(
         name = f"file-{n:02d}.txt"
         service = ("scrum", "ipd", "coc", "ws")[n % 4]
         if service == "scrum":
-            up = req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, data, filename=name)
-            path = f"/v4/projects/{SCRUM_PROJECT}/issues/{SCRUM_ISSUE}/attachments/{up.id}"
+            scrum_up = req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, data, filename=name)
+            path = f"/v4/projects/{SCRUM_PROJECT}/issues/{SCRUM_ISSUE}/attachments/{scrum_up.id}"
 
-            def fetch(up: Any = up, name: str = name) -> Any:
+            def fetch(up: Any = scrum_up, name: str = name) -> Any:
                 return req.scrum.download(
                     SCRUM_PROJECT, SCRUM_ISSUE, up.id, out / name, checksum="sha256"
                 )
         elif service == "ipd":
-            [up] = req.ipd.upload(IPD_PROJECT, IPD_ISSUE, data, filename=name).result
-            path = f"/v1/ipdprojectservice/projects/{IPD_PROJECT}/attachments/download/{up.id}"
+            ipd_up = ipd_uploaded(req.ipd.upload(IPD_PROJECT, IPD_ISSUE, data, filename=name))
+            path = f"/v1/ipdprojectservice/projects/{IPD_PROJECT}/attachments/download/{ipd_up.id}"
 
-            def fetch(up: Any = up, name: str = name) -> Any:
+            def fetch(up: Any = ipd_up, name: str = name) -> Any:
                 return req.ipd.download(IPD_PROJECT, up.id, out / name, checksum="sha256")
         elif service == "coc":
             doc_id = coc.upload(data, filename=name).data.doc_id
             path = f"/v1/incident/attachments/{doc_id}"
 
-            def fetch(doc_id: str = doc_id, name: str = name) -> Any:
-                return coc.download(doc_id, out / name, checksum="sha256")
+            def fetch(up: Any = doc_id, name: str = name) -> Any:
+                return coc.download(up, out / name, checksum="sha256")
         else:
-            up = ws.upload(WS_DEFINITION, data, filename=name)
+            ws_up = ws.upload(WS_DEFINITION, data, filename=name)
             path = "/ws-api/v1/files/attachments"
 
-            def fetch(up: Any = up, name: str = name) -> Any:
+            def fetch(up: Any = ws_up, name: str = name) -> Any:
                 return ws.download(
                     up.internal_name,
                     out / name,
@@ -178,7 +179,7 @@ def test_20_uploads_refused_with_429_or_503_each_land_exactly_once(
                 )
                 wanted_waits.append(retry_after)
 
-            [uploaded] = req.ipd.upload(IPD_PROJECT, IPD_ISSUE, source).result
+            uploaded = ipd_uploaded(req.ipd.upload(IPD_PROJECT, IPD_ISSUE, source))
             assert uploaded.store_filename == source.name
 
         assert mock.faults.list() == [], "every refusal was met and retried past"
@@ -187,7 +188,8 @@ def test_20_uploads_refused_with_429_or_503_each_land_exactly_once(
         listed = req.ipd.list(IPD_PROJECT, IPD_ISSUE).result
         assert Counter(item.store_filename for item in listed) == Counter(dict.fromkeys(sources, 1))
         for item in listed:
-            assert b"".join(req.ipd.stream(IPD_PROJECT, item.id)) == sources[item.store_filename]
+            stored_as = str(item.store_filename)
+            assert b"".join(req.ipd.stream(IPD_PROJECT, item.id)) == sources[stored_as]
     assert len(mock.app.storage.list()) == 20
 
 
@@ -240,11 +242,11 @@ def test_200_concurrent_mixed_operations_have_no_unexpected_errors(
                         await req.scrum.delete(SCRUM_PROJECT, SCRUM_ISSUE, up.id)
                         entry.deleted = True
                 elif kind == "ipd":
-                    [up] = (
+                    ipd_up = ipd_uploaded(
                         await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, data, filename=name)
-                    ).result
-                    acknowledged.append(Acknowledged("ipd", {"id": up.id}, data))
-                    got = await req.ipd.download(IPD_PROJECT, up.id, dest, checksum="sha256")
+                    )
+                    acknowledged.append(Acknowledged("ipd", {"id": ipd_up.id}, data))
+                    got = await req.ipd.download(IPD_PROJECT, ipd_up.id, dest, checksum="sha256")
                     assert got.sha256 == sha256(data)
                 elif kind == "ipd-list":
                     listed = (await req.ipd.list(IPD_PROJECT, IPD_ISSUE)).result
@@ -255,11 +257,14 @@ def test_200_concurrent_mixed_operations_have_no_unexpected_errors(
                     chunks = [c async for c in coc.stream(doc.data.doc_id)]
                     assert b"".join(chunks) == data
                 else:
-                    up = await ws.upload(WS_DEFINITION, data, filename=name)
-                    ref = {"filename": up.internal_name, "download_token": up.download_token}
+                    ws_up = await ws.upload(WS_DEFINITION, data, filename=name)
+                    ref = {"filename": ws_up.internal_name, "download_token": ws_up.download_token}
                     acknowledged.append(Acknowledged("ws", ref, data))
                     got = await ws.download(
-                        up.internal_name, dest, download_token=up.download_token, checksum="sha256"
+                        ws_up.internal_name,
+                        dest,
+                        download_token=ws_up.download_token,
+                        checksum="sha256",
                     )
                     assert got.sha256 == sha256(data)
 
@@ -387,10 +392,10 @@ def test_uploads_acknowledged_before_a_sigkill_survive_a_restart(tmp_data_dir: P
                                 Acknowledged("coc", {"doc_id": doc.data.doc_id}, data)
                             )
                         else:
-                            up = ws.upload(WS_DEFINITION, data, filename=name)
+                            ws_up = ws.upload(WS_DEFINITION, data, filename=name)
                             ref = {
-                                "filename": up.internal_name,
-                                "download_token": up.download_token,
+                                "filename": ws_up.internal_name,
+                                "download_token": ws_up.download_token,
                             }
                             acknowledged.append(Acknowledged("ws", ref, data))
                     except errors.AttachkitError as exc:

@@ -33,14 +33,15 @@ from typing import Any
 import hypothesis
 import pytest
 import requests
-from schemathesis_support import (
+
+from attachkit.mock import MockServer
+from tests.schemathesis_support import (
     examples_from_env,
     huawei_session,
     load,
+    parametrize,
     worldserver_session,
 )
-
-from attachkit.mock import MockServer
 
 EXAMPLES = examples_from_env(15)
 STATEFUL_EXAMPLES = examples_from_env(15)
@@ -70,19 +71,19 @@ _SETTINGS = hypothesis.settings(
 )
 
 
-@codearts.parametrize()
+@parametrize(codearts)
 @_SETTINGS
 def test_codearts_req(case: Any, mock: MockServer, huawei: requests.Session) -> None:
     case.call_and_validate(base_url=mock.base_url, session=huawei)
 
 
-@coc.parametrize()
+@parametrize(coc)
 @_SETTINGS
 def test_coc(case: Any, mock: MockServer, huawei: requests.Session) -> None:
     case.call_and_validate(base_url=mock.base_url, session=huawei)
 
 
-@worldserver.parametrize()
+@parametrize(worldserver)
 @_SETTINGS
 def test_worldserver(case: Any, mock: MockServer, ws: requests.Session) -> None:
     case.call_and_validate(base_url=mock.base_url, session=ws)

@@ -47,7 +47,7 @@ def _example(schema: dict[str, Any]) -> str:
         return str(schema["examples"][0])
     if "enum" in schema:
         return str(schema["enum"][0])
-    return "a" * max(1, schema.get("minLength", 1))
+    return "a" * max(1, int(schema.get("minLength", 1)))
 
 
 def _fullwidth(text: str) -> str:
@@ -90,7 +90,7 @@ def accepted(schema: dict[str, Any], raw: str) -> bool:
         if not re.fullmatch(r"-?[0-9]{1,18}", raw):
             return False  # not a number, or more digits than any 64-bit value has
         number = int(raw)
-        return schema.get("minimum", number) <= number <= schema.get("maximum", number)
+        return bool(schema.get("minimum", number) <= number <= schema.get("maximum", number))
     if "enum" in schema and raw not in schema["enum"]:
         return False
     if not schema.get("minLength", 0) <= len(raw) <= schema.get("maxLength", len(raw)):
@@ -425,7 +425,7 @@ def test_bad_upload_names_are_refused_by_every_client_upload(
     seeded: MockServer, clients: Clients, name: str
 ) -> None:
     before = stored(seeded)
-    uploads = [
+    uploads: list[Callable[[], object]] = [
         lambda: clients.req.scrum.upload(SCRUM_PROJECT, SCRUM_ISSUE, b"x", filename=name),
         lambda: clients.req.ipd.upload(IPD_PROJECT, IPD_ISSUE, b"x", filename=name),
         lambda: clients.coc.upload(b"x", filename=name),

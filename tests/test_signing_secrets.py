@@ -103,7 +103,7 @@ def test_no_secret_in_error_messages() -> None:
 
     for kwargs in ({"ak": "", "sk": SK}, {"ak": "a", "sk": SK, "security_token": " "}):
         try:
-            Credentials(**kwargs)  # type: ignore[arg-type]
+            Credentials(**kwargs)
         except AttachkitError as error:
             errors.append(error)
 
@@ -121,7 +121,7 @@ def test_no_secret_in_error_messages() -> None:
             errors.append(error)
 
     assert len(errors) == 5
-    for error in errors:
-        assert_no_secret(str(error))
-        assert_no_secret(repr(error))
-        assert_no_secret(str(error.args))
+    for caught in errors:
+        assert_no_secret(str(caught))
+        assert_no_secret(repr(caught))
+        assert_no_secret(str(caught.args))

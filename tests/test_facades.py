@@ -20,7 +20,7 @@ import attachkit
 from attachkit import errors
 from attachkit.mock import MockServer
 from attachkit.transfer import RetryPolicy
-from tests.results import ipd_uploaded
+from tests.results import ipd_uploaded, present
 
 SCRUM_PROJECT = "f7a67aee4c034fd6944fd5f769e89042"
 SCRUM_ISSUE = 5667740
@@ -100,7 +100,7 @@ def test_ipd_upload_list_download(
     req: attachkit.CodeArtsReq, source: Path, payload: bytes, tmp_path: Path
 ) -> None:
     uploaded = ipd_uploaded(req.ipd.upload(IPD_PROJECT, IPD_ISSUE, source))
-    listed = req.ipd.list(IPD_PROJECT, IPD_ISSUE).result
+    listed = present(req.ipd.list(IPD_PROJECT, IPD_ISSUE).result)
     assert [item.id for item in listed] == [uploaded.id]
 
     # A directory destination takes the name the server gives.
@@ -224,7 +224,8 @@ def test_async_twins_do_the_same(
             await req.scrum.delete(SCRUM_PROJECT, SCRUM_ISSUE, scrum.id)
 
             ipd = ipd_uploaded(await req.ipd.upload(IPD_PROJECT, IPD_ISSUE, source))
-            assert [a.id for a in (await req.ipd.list(IPD_PROJECT, IPD_ISSUE)).result] == [ipd.id]
+            listed = present((await req.ipd.list(IPD_PROJECT, IPD_ISSUE)).result)
+            assert [a.id for a in listed] == [ipd.id]
             got = await req.ipd.download(IPD_PROJECT, ipd.id, tmp_path / "a2", checksum="sha256")
             assert got.sha256 == sha256(payload)
 
@@ -298,7 +299,7 @@ def test_upload_from_a_path_is_retried_after_503_and_lands_once(
 
     req.ipd.upload(IPD_PROJECT, IPD_ISSUE, source)
 
-    listed = req.ipd.list(IPD_PROJECT, IPD_ISSUE).result
+    listed = present(req.ipd.list(IPD_PROJECT, IPD_ISSUE).result)
     assert len(listed) == 1
     assert b"".join(req.ipd.stream(IPD_PROJECT, listed[0].id)) == payload
 

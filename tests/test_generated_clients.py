@@ -39,6 +39,7 @@ from codearts_req_client.models import (
 )
 from codearts_req_client.models import Error as ReqError
 from codearts_req_client.types import File as ReqFile
+from tests.results import present
 from worldserver_client import Client as WsClient
 from worldserver_client.api.attachments import get_attribute_files, upload_attribute_file
 from worldserver_client.api.session import login
@@ -242,7 +243,7 @@ def test_ipd_list_sends_issue_id_and_source_project_in_query() -> None:
     assert request.url.path == f"/v1/ipdprojectservice/projects/{IPD_PROJECT}/attachments"
     assert dict(request.url.params) == {"issue_id": IPD_ISSUE, "source_project_id": IPD_PROJECT}
     assert isinstance(response.parsed, IpdAttachmentList)
-    assert response.parsed.result[0].file_size == "36449"
+    assert present(response.parsed.result)[0].file_size == "36449"
 
 
 def test_ipd_list_leaves_out_unset_source_project() -> None:

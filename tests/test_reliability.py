@@ -28,7 +28,7 @@ import attachkit
 from attachkit import errors
 from attachkit.mock import MockServer
 from attachkit.transfer import RetryPolicy
-from tests.results import ipd_uploaded
+from tests.results import ipd_uploaded, present
 
 SCRUM_PROJECT = "f7a67aee4c034fd6944fd5f769e89042"
 SCRUM_ISSUE = 5667740
@@ -185,7 +185,7 @@ def test_20_uploads_refused_with_429_or_503_each_land_exactly_once(
         assert mock.faults.list() == [], "every refusal was met and retried past"
         assert waits == wanted_waits, "each retry waited what Retry-After asked for"
 
-        listed = req.ipd.list(IPD_PROJECT, IPD_ISSUE).result
+        listed = present(req.ipd.list(IPD_PROJECT, IPD_ISSUE).result)
         assert Counter(item.store_filename for item in listed) == Counter(dict.fromkeys(sources, 1))
         for item in listed:
             stored_as = str(item.store_filename)
@@ -249,7 +249,7 @@ def test_200_concurrent_mixed_operations_have_no_unexpected_errors(
                     got = await req.ipd.download(IPD_PROJECT, ipd_up.id, dest, checksum="sha256")
                     assert got.sha256 == sha256(data)
                 elif kind == "ipd-list":
-                    listed = (await req.ipd.list(IPD_PROJECT, IPD_ISSUE)).result
+                    listed = present((await req.ipd.list(IPD_PROJECT, IPD_ISSUE)).result)
                     assert all(item.issue_id == IPD_ISSUE for item in listed)
                 elif kind == "coc":
                     doc = await coc.upload(data, filename=name)

@@ -23,6 +23,8 @@ from huaweicloudsdkprojectman.v4 import model as pm_model
 
 import attachkit
 from attachkit.cli import main
+from codearts_req_client.models import UserEntityType0
+from tests.results import present
 
 SCRUM_PROJECT = "f7a67aee4c034fd6944fd5f769e89042"
 IPD_PROJECT = "gdbdf969b32694524a949b5ef6b3e124a"
@@ -159,8 +161,9 @@ def test_ipd_upload_shapes(server: CannedServer, creds: attachkit.Credentials) -
     with attachkit.CodeArtsReq(endpoint=server.url, credentials=creds) as req:
         server.json(full)
         got = req.ipd.upload(IPD_PROJECT, IPD_ISSUE, b"x", filename="a.xlsx")
-        assert got.result[0].id == IPD_ID
-        assert got.result[0].additional_properties == UNKNOWN
+        [uploaded] = present(got.result)
+        assert uploaded.id == IPD_ID
+        assert uploaded.additional_properties == UNKNOWN
         assert got.additional_properties == UNKNOWN
         assert got.to_dict() == full
         for minimal in ({}, {"result": None}, {"result": [{"id": IPD_ID}]}):
@@ -174,8 +177,10 @@ def test_ipd_list_shapes(server: CannedServer, creds: attachkit.Credentials) -> 
     with attachkit.CodeArtsReq(endpoint=server.url, credentials=creds) as req:
         server.json(full)
         got = req.ipd.list(IPD_PROJECT, IPD_ISSUE)
-        assert [entry.id for entry in got.result] == [IPD_ID]
-        assert got.result[0].created_by.additional_properties == UNKNOWN
+        [entry] = present(got.result)
+        assert entry.id == IPD_ID
+        assert isinstance(entry.created_by, UserEntityType0)
+        assert entry.created_by.additional_properties == UNKNOWN
         assert got.to_dict() == full
         for minimal in ({}, {"result": None}, {"result": [{"id": IPD_ID}]}):
             server.json(minimal)

@@ -13,6 +13,7 @@ import pytest
 
 import attachkit
 from attachkit.credentials import Credentials
+from attachkit.mock import MockServer
 from attachkit.signing import AkSkAuth, sign_request
 from attachkit.signing import canonical as c
 from attachkit.signing.verifier import (
@@ -737,7 +738,7 @@ def test_a_non_ascii_header_value_is_sent_as_the_bytes_that_were_signed() -> Non
     assert resigned.headers.get_list("authorization") == request.headers.get_list("authorization")
 
 
-def test_a_non_ascii_project_id_round_trips_through_the_mock_verifier(mock) -> None:
+def test_a_non_ascii_project_id_round_trips_through_the_mock_verifier(mock: MockServer) -> None:
     from attachkit.clients import CodeArtsReq
     from tests.mock_helpers import IPD_ISSUE, IPD_PROJECT
 

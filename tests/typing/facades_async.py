@@ -35,7 +35,7 @@ async def codearts_req(creds: attachkit.Credentials, out: Path) -> None:
         assert_type(await req.ipd.upload("P", "I", out / "a.txt"), IpdUploadResult)
         listed = await req.ipd.list("P", "I")
         assert_type(listed, IpdAttachmentList)
-        for item in listed.result:
+        for item in listed.result or []:
             assert_type(await req.ipd.download("P", item.id, out), attachkit.DownloadResult)
             assert_type(req.ipd.stream("P", item.id), AsyncIterator[bytes])
 

@@ -37,7 +37,9 @@ def codearts_req(creds: attachkit.Credentials, out: Path) -> None:
         assert_type(up.id, int)
         got = req.scrum.download("P", "42", up.id, out, overwrite=True, max_retries=0)
         assert_type(got, attachkit.DownloadResult)
-        assert_type(got.sha256, str)
+        assert_type(got.sha256, str | None)  # set when checksum="sha256" is asked for
+        durable = req.scrum.download("P", 42, up.id, out, durable=True, checksum="sha256")
+        assert_type(durable, attachkit.DownloadResult)
         assert_type(req.scrum.stream("P", 42, up.id), Iterator[bytes])
         assert_type(req.scrum.delete("P", 42, up.id), None)
 
@@ -45,8 +47,7 @@ def codearts_req(creds: attachkit.Credentials, out: Path) -> None:
         assert_type(ipd, IpdUploadResult)
         listed = req.ipd.list("P", "I", source_project_id="Q")
         assert_type(listed, IpdAttachmentList)
-        for item in listed.result:
-            assert_type(item.id, str)
+        for item in listed.result or []:
             assert_type(req.ipd.download("P", item.id, out / "dir/"), attachkit.DownloadResult)
             assert_type(req.ipd.stream("P", item.id, progress=print), Iterator[bytes])
 

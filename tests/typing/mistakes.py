@@ -22,6 +22,7 @@ def sync_mistakes(creds: attachkit.Credentials, out: Path) -> None:
         got = req.scrum.download("P", 42, up.id, out)
         print(got.sha265)  # type: ignore[attr-defined]
         req.scrum.download("P", 42, up.id, out, overwrites=True)  # type: ignore[call-arg]
+        req.scrum.download("P", 42, up.id, out, checksum="md5")  # type: ignore[arg-type]
         print(req.ipd.list("P", "I").results)  # type: ignore[attr-defined]
         req.ipd.upload("P", 956239067176935400, b"x")  # type: ignore[arg-type]
     with attachkit.Coc(endpoint="http://127.0.0.1", credentials=creds) as coc:

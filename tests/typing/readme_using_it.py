@@ -22,7 +22,7 @@ def using_it(
                                  durable=True, checksum="sha256")          # fsynced; got.sha256 set
         req.scrum.delete(project_id, issue_id, up.id)
         req.ipd.upload(ipd_project, ipd_issue, "spec.xlsx")
-        for item in req.ipd.list(ipd_project, ipd_issue).result:
+        for item in req.ipd.list(ipd_project, ipd_issue).result or []:
             req.ipd.download(ipd_project, item.id, "out/")
 
     with attachkit.Coc(region="cn-north-4", credentials=creds) as coc:

@@ -10,7 +10,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from mock_helpers import IPD_ISSUE, IPD_PROJECT, ipd_download_path
 
 import attachkit
 from attachkit.bulk import BulkDownload, adownload_all
@@ -19,6 +18,8 @@ from attachkit.cli.exit_codes import EXIT_OK
 from attachkit.errors import NotFoundError
 from attachkit.mock import MockServer
 from attachkit.transfer import DownloadResult
+from tests.mock_helpers import IPD_ISSUE, IPD_PROJECT, ipd_download_path
+from tests.results import ipd_uploaded
 
 
 def upload_many(mock: MockServer, count: int, tmp_path: Path) -> dict[str, bytes]:
@@ -28,7 +29,7 @@ def upload_many(mock: MockServer, count: int, tmp_path: Path) -> dict[str, bytes
         for index in range(count):
             data = os.urandom(1000 + index * 997)
             answer = req.ipd.upload(IPD_PROJECT, IPD_ISSUE, data, filename=f"file-{index:02}.bin")
-            stored[answer.result[0].id] = data
+            stored[ipd_uploaded(answer).id] = data
     return stored
 
 
@@ -144,7 +145,9 @@ class _FakeIpd:
         ]
         return SimpleNamespace(result=entries)
 
-    async def download(self, project_id: str, attachment_id: str, dest: Path, **_: Any) -> Any:
+    async def download(
+        self, project_id: str, attachment_id: str, dest: Path, **options: Any
+    ) -> Any:
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         for _ in range(5):  # give every other task the chance to start

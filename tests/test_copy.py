@@ -14,7 +14,6 @@ from pathlib import Path
 import attrs
 import httpx
 import pytest
-from mock_helpers import IPD_ISSUE, IPD_PROJECT, ISSUE, PROJECT
 
 import attachkit
 from attachkit.cli import main
@@ -30,6 +29,7 @@ from attachkit.copying.addresses import (
 from attachkit.copying.engine import _spool
 from attachkit.errors import DestinationExistsError, TransportError, ValidationError
 from attachkit.mock import MockServer
+from tests.mock_helpers import IPD_ISSUE, IPD_PROJECT, ISSUE, PROJECT
 
 MiB = 1024 * 1024
 SCRUM_PLACE = f"scrum://{PROJECT}/{ISSUE}"
@@ -53,7 +53,9 @@ def ws_file(mock: MockServer, source: Path | bytes, name: str = "notes.txt") -> 
     with attachkit.WorldServer(mock.base_url, mock.ws_user, mock.ws_password) as ws:
         stored = ws.upload(1113, source, filename=name)
     return str(
-        WorldServerAddress(internal_name=stored.internal_name, download_token=stored.download_token)
+        WorldServerAddress(
+            internal_name=stored.internal_name, download_token=stored.download_token or None
+        )
     )
 
 
@@ -249,9 +251,9 @@ def test_a_40_mb_worldserver_file_reaches_scrum_in_flat_memory(
 ) -> None:
     """The copy runs as `attachkit cp` in a child process, whose peak RSS wait4() reports."""
     data = tmp_path / "big.bin"
-    with data.open("wb") as out:
+    with data.open("wb") as written:
         for _ in range(40):
-            out.write(os.urandom(MiB))
+            written.write(os.urandom(MiB))
     source = ws_file(mock, data, name="big.bin")
     env = {
         **os.environ,

@@ -15,9 +15,10 @@ import io
 import os
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import attrs
 import httpx
@@ -31,7 +32,7 @@ from attachkit.errors import (
     ServerError,
     TransportError,
 )
-from attachkit.transfer import RetryPolicy, text_error_parser
+from attachkit.transfer import DownloadResult, RetryPolicy, text_error_parser
 
 # The engine has no default error parser: a facade passes its service's, as these do.
 download = functools.partial(transfer.download, error_parser=text_error_parser)
@@ -149,13 +150,19 @@ _fast_read = importlib.import_module("attachkit.transfer._fast_read")
 
 
 @pytest.fixture(params=["small body", "large body"])
-def engine(request, monkeypatch):
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Runs a test twice: as a small body is handled, and as a large one is (the thresholds
     lowered): read from the socket past h11, hashed and written by the worker thread."""
     if request.param == "large body":
         monkeypatch.setattr(_fast_read, "DIRECT_BYTES", 0)
         monkeypatch.setattr(_sinks, "_BACKGROUND_BYTES", 0)
-    return request.param
+    return str(request.param)
+
+
+def _saved(got: DownloadResult) -> bytes:
+    """The bytes of the file a download to a path wrote."""
+    assert got.path is not None
+    return got.path.read_bytes()
 
 
 def _get(url: str) -> httpx.Request:
@@ -169,7 +176,9 @@ def _leftovers(directory: Path) -> list[str]:
 # --- happy paths ---------------------------------------------------------------------------
 
 
-def test_download_to_path_returns_size_and_sha256(server, tmp_path, engine):
+def test_download_to_path_returns_size_and_sha256(
+    server: tuple[str, Behaviour], tmp_path: Path, engine: str
+) -> None:
     url, _ = server
     calls: list[tuple[int, int | None]] = []
     with httpx.Client() as client:
@@ -181,7 +190,7 @@ def test_download_to_path_returns_size_and_sha256(server, tmp_path, engine):
             checksum="sha256",
         )
     assert got.path == tmp_path / "out.bin"
-    assert got.path.read_bytes() == CONTENT
+    assert _saved(got) == CONTENT
     assert got.size == len(CONTENT)
     assert got.sha256 == hashlib.sha256(CONTENT).hexdigest()
     assert got.etag == '"v1"'
@@ -191,7 +200,9 @@ def test_download_to_path_returns_size_and_sha256(server, tmp_path, engine):
     assert _leftovers(tmp_path) == []
 
 
-def test_download_into_directory_uses_content_disposition(server, tmp_path):
+def test_download_into_directory_uses_content_disposition(
+    server: tuple[str, Behaviour], tmp_path: Path
+) -> None:
     url, behaviour = server
     behaviour.content_disposition = (
         "attachment; filename=\"x.bin\"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf"
@@ -199,10 +210,12 @@ def test_download_into_directory_uses_content_disposition(server, tmp_path):
     with httpx.Client() as client:
         got = download(client, _get(url), tmp_path)
     assert got.path == tmp_path / "résumé.pdf"
-    assert got.path.read_bytes() == CONTENT
+    assert _saved(got) == CONTENT
 
 
-def test_directory_given_with_trailing_separator_is_created(server, tmp_path):
+def test_directory_given_with_trailing_separator_is_created(
+    server: tuple[str, Behaviour], tmp_path: Path
+) -> None:
     url, _ = server
     with httpx.Client() as client:
         got = download(client, _get(url), f"{tmp_path}/new/dir/", fallback_filename="f.bin")
@@ -210,8 +223,8 @@ def test_directory_given_with_trailing_separator_is_created(server, tmp_path):
 
 
 def test_directory_given_with_trailing_separator_is_not_created_when_the_download_fails(
-    tmp_path,
-):
+    tmp_path: Path,
+) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(404, json={"error_code": "X.404", "error_msg": "no such file"})
 
@@ -246,7 +259,9 @@ def test_directory_given_with_trailing_separator_is_not_created_when_the_downloa
         (None, "fallback.bin"),
     ],
 )
-def test_hostile_names_stay_inside_the_directory(server, tmp_path, header, expected):
+def test_hostile_names_stay_inside_the_directory(
+    server: tuple[str, Behaviour], tmp_path: Path, header: str, expected: str
+) -> None:
     url, behaviour = server
     behaviour.content_disposition = header
     inner = tmp_path / "inner"
@@ -258,7 +273,7 @@ def test_hostile_names_stay_inside_the_directory(server, tmp_path, header, expec
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inner"]
 
 
-def test_download_to_file_object(server, engine):
+def test_download_to_file_object(server: tuple[str, Behaviour], engine: str) -> None:
     url, _ = server
     sink = io.BytesIO()
     with httpx.Client() as client:
@@ -267,13 +282,13 @@ def test_download_to_file_object(server, engine):
     assert sink.getvalue() == CONTENT
 
 
-def test_stream_yields_the_bytes(server):
+def test_stream_yields_the_bytes(server: tuple[str, Behaviour]) -> None:
     url, _ = server
-    with httpx.Client() as client, contextlib.closing(stream(client, _get(url))) as chunks:
+    with httpx.Client() as client, contextlib.closing(stream(client, _get(url))) as chunks:  # type: ignore[type-var]
         assert b"".join(chunks) == CONTENT
 
 
-def test_download_asks_for_identity_encoding(server, tmp_path):
+def test_download_asks_for_identity_encoding(server: tuple[str, Behaviour], tmp_path: Path) -> None:
     url, behaviour = server
     with httpx.Client() as client:
         download(client, _get(url), tmp_path / "x")
@@ -283,7 +298,9 @@ def test_download_asks_for_identity_encoding(server, tmp_path):
 # --- resume, restart, integrity ------------------------------------------------------------
 
 
-def test_resume_after_cut_uses_range_and_if_range(server, tmp_path, engine):
+def test_resume_after_cut_uses_range_and_if_range(
+    server: tuple[str, Behaviour], tmp_path: Path, engine: str
+) -> None:
     url, behaviour = server
     behaviour.cuts = [100_000, 300_000]
     sleeps: list[float] = []
@@ -291,7 +308,7 @@ def test_resume_after_cut_uses_range_and_if_range(server, tmp_path, engine):
         got = download(
             client, _get(url), tmp_path / "out.bin", policy=_policy(sleeps), checksum="sha256"
         )
-    assert got.path.read_bytes() == CONTENT
+    assert _saved(got) == CONTENT
     assert got.sha256 == hashlib.sha256(CONTENT).hexdigest()
     ranges = [(r.get("range"), r.get("if-range")) for r in behaviour.requests]
     assert ranges == [(None, None), ("bytes=100000-", '"v1"'), ("bytes=400000-", '"v1"')]
@@ -299,21 +316,23 @@ def test_resume_after_cut_uses_range_and_if_range(server, tmp_path, engine):
     assert _leftovers(tmp_path) == []
 
 
-def test_async_resume_after_cut(server, tmp_path, engine):
+def test_async_resume_after_cut(server: tuple[str, Behaviour], tmp_path: Path, engine: str) -> None:
     url, behaviour = server
     behaviour.cuts = [12_345]
 
-    async def main():
+    async def main() -> DownloadResult:
         async with httpx.AsyncClient() as client:
             return await async_download(client, _get(url), tmp_path / "out.bin", policy=_policy())
 
     got = asyncio.run(main())
-    assert got.path.read_bytes() == CONTENT
+    assert _saved(got) == CONTENT
     assert behaviour.requests[1]["range"] == "bytes=12345-"
     assert _leftovers(tmp_path) == []
 
 
-def test_changed_etag_restarts_from_zero(server, tmp_path, engine):
+def test_changed_etag_restarts_from_zero(
+    server: tuple[str, Behaviour], tmp_path: Path, engine: str
+) -> None:
     url, behaviour = server
     new = b"new version " * 50_000
     behaviour.cuts = [200_000]
@@ -328,22 +347,26 @@ def test_changed_etag_restarts_from_zero(server, tmp_path, engine):
             progress=lambda d, t: calls.append((d, t)),
             checksum="sha256",
         )
-    assert got.path.read_bytes() == new
+    assert _saved(got) == new
     assert got.sha256 == hashlib.sha256(new).hexdigest()
     assert got.etag == '"v2"'
     assert (0, len(new)) in calls  # progress went back to zero when the file was replaced
 
 
-def test_server_ignoring_range_restarts_from_zero(server, tmp_path, engine):
+def test_server_ignoring_range_restarts_from_zero(
+    server: tuple[str, Behaviour], tmp_path: Path, engine: str
+) -> None:
     url, behaviour = server
     behaviour.cuts = [50_000]
     behaviour.ignore_range = True
     with httpx.Client() as client:
         got = download(client, _get(url), tmp_path / "out.bin", policy=_policy())
-    assert got.path.read_bytes() == CONTENT
+    assert _saved(got) == CONTENT
 
 
-def test_stream_skips_resent_prefix_when_server_ignores_range(server):
+def test_stream_skips_resent_prefix_when_server_ignores_range(
+    server: tuple[str, Behaviour],
+) -> None:
     url, behaviour = server
     behaviour.cuts = [70_000]
     behaviour.ignore_range = True
@@ -351,12 +374,12 @@ def test_stream_skips_resent_prefix_when_server_ignores_range(server):
         assert b"".join(stream(client, _get(url), policy=_policy())) == CONTENT
 
 
-def test_async_stream_refuses_a_changed_file_after_yielding(server):
+def test_async_stream_refuses_a_changed_file_after_yielding(server: tuple[str, Behaviour]) -> None:
     url, behaviour = server
     behaviour.cuts = [70_000]
     behaviour.next_version = (b"other" * 1000, '"v2"')
 
-    async def main():
+    async def main() -> bytes:
         async with httpx.AsyncClient() as client:
             return b"".join([c async for c in async_stream(client, _get(url), policy=_policy())])
 
@@ -364,7 +387,9 @@ def test_async_stream_refuses_a_changed_file_after_yielding(server):
         asyncio.run(main())
 
 
-def test_gives_up_after_the_retry_budget_and_leaves_nothing(server, tmp_path, engine):
+def test_gives_up_after_the_retry_budget_and_leaves_nothing(
+    server: tuple[str, Behaviour], tmp_path: Path, engine: str
+) -> None:
     url, behaviour = server
     behaviour.cuts = [0, 0, 0, 0, 0]  # no progress at all: every attempt counts
     with httpx.Client() as client, pytest.raises(TransportError):
@@ -373,15 +398,19 @@ def test_gives_up_after_the_retry_budget_and_leaves_nothing(server, tmp_path, en
     assert len(behaviour.requests) == 3
 
 
-def test_cuts_that_make_progress_do_not_exhaust_the_budget(server, tmp_path, engine):
+def test_cuts_that_make_progress_do_not_exhaust_the_budget(
+    server: tuple[str, Behaviour], tmp_path: Path, engine: str
+) -> None:
     url, behaviour = server
     behaviour.cuts = [100_000] * 8
     with httpx.Client() as client:
         got = download(client, _get(url), tmp_path / "out.bin", policy=_policy(max_retries=1))
-    assert got.path.read_bytes() == CONTENT
+    assert _saved(got) == CONTENT
 
 
-def test_short_body_is_an_integrity_error_and_leaves_no_file(server, tmp_path, engine):
+def test_short_body_is_an_integrity_error_and_leaves_no_file(
+    server: tuple[str, Behaviour], tmp_path: Path, engine: str
+) -> None:
     url, behaviour = server
     # Announced more than is sent, and no retries: the size check must catch it.
     behaviour.lie_content_length = len(CONTENT) + 10
@@ -390,7 +419,7 @@ def test_short_body_is_an_integrity_error_and_leaves_no_file(server, tmp_path, e
     assert list(tmp_path.iterdir()) == []
 
 
-def test_content_range_total_mismatch_is_an_integrity_error(tmp_path):
+def test_content_range_total_mismatch_is_an_integrity_error(tmp_path: Path) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(206, headers={"Content-Range": "bytes 0-9/20"}, content=b"0123456789")
 
@@ -405,7 +434,9 @@ def test_content_range_total_mismatch_is_an_integrity_error(tmp_path):
 # --- overwrite protection --------------------------------------------------------------------
 
 
-def test_existing_file_is_refused_before_sending(server, tmp_path):
+def test_existing_file_is_refused_before_sending(
+    server: tuple[str, Behaviour], tmp_path: Path
+) -> None:
     url, behaviour = server
     target = tmp_path / "out.bin"
     target.write_bytes(b"precious")
@@ -415,7 +446,9 @@ def test_existing_file_is_refused_before_sending(server, tmp_path):
     assert target.read_bytes() == b"precious"
 
 
-def test_existing_file_from_content_disposition_is_refused(server, tmp_path):
+def test_existing_file_from_content_disposition_is_refused(
+    server: tuple[str, Behaviour], tmp_path: Path
+) -> None:
     url, behaviour = server
     behaviour.content_disposition = 'attachment; filename="keep.txt"'
     (tmp_path / "keep.txt").write_bytes(b"precious")
@@ -425,7 +458,9 @@ def test_existing_file_from_content_disposition_is_refused(server, tmp_path):
     assert _leftovers(tmp_path) == []
 
 
-def test_file_appearing_during_download_is_not_replaced(server, tmp_path):
+def test_file_appearing_during_download_is_not_replaced(
+    server: tuple[str, Behaviour], tmp_path: Path
+) -> None:
     url, _ = server
     target = tmp_path / "out.bin"
 
@@ -439,7 +474,7 @@ def test_file_appearing_during_download_is_not_replaced(server, tmp_path):
     assert _leftovers(tmp_path) == []
 
 
-def test_overwrite_true_replaces(server, tmp_path):
+def test_overwrite_true_replaces(server: tuple[str, Behaviour], tmp_path: Path) -> None:
     url, _ = server
     target = tmp_path / "out.bin"
     target.write_bytes(b"old")
@@ -451,7 +486,7 @@ def test_overwrite_true_replaces(server, tmp_path):
 # --- error statuses ----------------------------------------------------------------------------
 
 
-def test_503_with_retry_after_is_retried(server, tmp_path):
+def test_503_with_retry_after_is_retried(server: tuple[str, Behaviour], tmp_path: Path) -> None:
     url, behaviour = server
     behaviour.queued = [(503, {"Retry-After": "7"}, b"busy"), (429, {"Retry-After": "2"}, b"")]
     sleeps: list[float] = []
@@ -461,7 +496,9 @@ def test_503_with_retry_after_is_retried(server, tmp_path):
     assert sleeps == [7.0, 2.0]
 
 
-def test_404_raises_parsed_api_error_without_retry_and_leaves_nothing(server, tmp_path):
+def test_404_raises_parsed_api_error_without_retry_and_leaves_nothing(
+    server: tuple[str, Behaviour], tmp_path: Path
+) -> None:
     url, behaviour = server
     body = b'{"error_code": "PM.02177002", "error_msg": "attachment not found"}'
     behaviour.queued = [(404, {"X-Request-Id": "req-42", "Content-Type": "application/json"}, body)]
@@ -485,7 +522,7 @@ def test_404_raises_parsed_api_error_without_retry_and_leaves_nothing(server, tm
     assert len(behaviour.requests) == 1
 
 
-def test_persistent_503_raises_server_error(server, tmp_path):
+def test_persistent_503_raises_server_error(server: tuple[str, Behaviour], tmp_path: Path) -> None:
     url, behaviour = server
     behaviour.queued = [(503, {}, b"down")] * 3
     with httpx.Client() as client, pytest.raises(ServerError):
@@ -493,11 +530,13 @@ def test_persistent_503_raises_server_error(server, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_async_errors_leave_no_partial_file(server, tmp_path, engine):
+def test_async_errors_leave_no_partial_file(
+    server: tuple[str, Behaviour], tmp_path: Path, engine: str
+) -> None:
     url, behaviour = server
     behaviour.cuts = [500_000]
 
-    async def main():
+    async def main() -> None:
         async with httpx.AsyncClient() as client:
             await async_download(client, _get(url), tmp_path / "o", policy=_policy(max_retries=0))
 
@@ -506,7 +545,9 @@ def test_async_errors_leave_no_partial_file(server, tmp_path, engine):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_interrupted_by_caller_leaves_no_partial_file(server, tmp_path, engine):
+def test_interrupted_by_caller_leaves_no_partial_file(
+    server: tuple[str, Behaviour], tmp_path: Path, engine: str
+) -> None:
     url, _ = server
 
     def stop(done: int, total: int | None) -> None:
@@ -518,11 +559,11 @@ def test_interrupted_by_caller_leaves_no_partial_file(server, tmp_path, engine):
     assert list(tmp_path.iterdir()) == []
 
 
-def _failing_after(calls: int):
+def _failing_after(calls: int) -> Callable[[Any, bytes], None]:
     real = _sinks.FileSink.write
     seen = [0]
 
-    def write(self, chunk):
+    def write(self: Any, chunk: bytes) -> None:
         seen[0] += 1
         if seen[0] > calls:
             raise OSError(28, "No space left on device")
@@ -535,7 +576,9 @@ def _workers() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "attachkit-download"]
 
 
-def test_a_failed_write_in_the_worker_is_raised_and_leaves_no_file(server, tmp_path, monkeypatch):
+def test_a_failed_write_in_the_worker_is_raised_and_leaves_no_file(
+    server: tuple[str, Behaviour], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url, behaviour = server
     behaviour.content = CONTENT * 6  # ~6 MiB: over the threshold, so the worker thread writes
     monkeypatch.setattr(_sinks.FileSink, "write", _failing_after(1))
@@ -545,12 +588,14 @@ def test_a_failed_write_in_the_worker_is_raised_and_leaves_no_file(server, tmp_p
     assert _workers() == []
 
 
-def test_async_worker_failure_is_raised_and_leaves_no_file(server, tmp_path, monkeypatch):
+def test_async_worker_failure_is_raised_and_leaves_no_file(
+    server: tuple[str, Behaviour], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url, behaviour = server
     behaviour.content = CONTENT * 6
     monkeypatch.setattr(_sinks.FileSink, "write", _failing_after(2))
 
-    async def main():
+    async def main() -> None:
         async with httpx.AsyncClient() as client:
             await async_download(client, _get(url), tmp_path / "out.bin")
 
@@ -560,7 +605,9 @@ def test_async_worker_failure_is_raised_and_leaves_no_file(server, tmp_path, mon
     assert _workers() == []
 
 
-def test_large_body_resumes_with_the_worker_and_hashes_every_byte(server, tmp_path):
+def test_large_body_resumes_with_the_worker_and_hashes_every_byte(
+    server: tuple[str, Behaviour], tmp_path: Path
+) -> None:
     url, behaviour = server
     behaviour.content = content = os.urandom(9 * 1024 * 1024 + 7)
     behaviour.cuts = [5 * 1024 * 1024 + 3]
@@ -574,7 +621,7 @@ def test_large_body_resumes_with_the_worker_and_hashes_every_byte(server, tmp_pa
             progress=lambda d, t: calls.append(d),
             checksum="sha256",
         )
-    assert got.path.read_bytes() == content
+    assert _saved(got) == content
     assert got.sha256 == hashlib.sha256(content).hexdigest()
     assert behaviour.requests[1]["range"] == f"bytes={5 * 1024 * 1024 + 3}-"
     assert calls[-1] == len(content) and calls == sorted(calls)
@@ -584,13 +631,13 @@ def test_large_body_resumes_with_the_worker_and_hashes_every_byte(server, tmp_pa
 # --- performance plumbing --------------------------------------------------------------------
 
 
-def test_connection_read_size_is_raised_for_downloads_only(server):
+def test_connection_read_size_is_raised_for_downloads_only(server: tuple[str, Behaviour]) -> None:
     url, _ = server
     import httpcore
 
     with httpx.Client() as client, client.stream("GET", url) as response:
         _fast_read.tune_read_size(response)
-        node = response.stream._stream._httpcore_stream._stream._connection  # type: ignore[attr-defined]
+        node = response.stream._stream._httpcore_stream._stream._connection  # type: ignore[union-attr]
         assert node.READ_NUM_BYTES == 1024 * 1024
         response.read()
     assert httpcore._sync.http11.HTTP11Connection.READ_NUM_BYTES == 64 * 1024
@@ -598,20 +645,25 @@ def test_connection_read_size_is_raised_for_downloads_only(server):
 
 @pytest.mark.skipif(not _fast_read.ENABLED, reason="the gated httpcore/h11 versions only")
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
-def test_a_large_body_is_really_read_past_h11(server, tmp_path, monkeypatch, asynchronous):
+def test_a_large_body_is_really_read_past_h11(
+    server: tuple[str, Behaviour],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    asynchronous: bool,
+) -> None:
     url, behaviour = server
     behaviour.content = content = os.urandom(_fast_read.DIRECT_BYTES + 12345)
     taken: list[int] = []
     real = _fast_read.direct_reader
 
-    def spy(response: httpx.Response):
+    def spy(response: httpx.Response) -> Any:
         direct = real(response)
         taken.append(0 if direct is None else direct.length)
         return direct
 
     monkeypatch.setattr(_fast_read, "direct_reader", spy)
 
-    async def fetch_async():
+    async def fetch_async() -> DownloadResult:
         async with httpx.AsyncClient() as client:
             return await async_download(client, _get(url), tmp_path / "out.bin", checksum="sha256")
 
@@ -624,7 +676,9 @@ def test_a_large_body_is_really_read_past_h11(server, tmp_path, monkeypatch, asy
     assert got.sha256 == hashlib.sha256(content).hexdigest()
 
 
-def test_other_httpcore_or_h11_versions_read_through_httpx(server, tmp_path, monkeypatch):
+def test_other_httpcore_or_h11_versions_read_through_httpx(
+    server: tuple[str, Behaviour], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The version gate: off, no private attribute is touched and the bytes still arrive."""
     url, behaviour = server
     behaviour.content = content = os.urandom(_fast_read.DIRECT_BYTES + 12345)
@@ -632,10 +686,12 @@ def test_other_httpcore_or_h11_versions_read_through_httpx(server, tmp_path, mon
     monkeypatch.setattr(_fast_read, "_find_connection", None)  # would raise if called
     with httpx.Client() as client:
         got = download(client, _get(url), tmp_path / "out.bin")
-    assert got.path.read_bytes() == content
+    assert _saved(got) == content
 
 
-def test_temp_file_is_hidden_beside_the_target(server, tmp_path):
+def test_temp_file_is_hidden_beside_the_target(
+    server: tuple[str, Behaviour], tmp_path: Path
+) -> None:
     url, _ = server
     seen: list[list[str]] = []
 
@@ -649,13 +705,15 @@ def test_temp_file_is_hidden_beside_the_target(server, tmp_path):
     assert len(names) == 1 and names[0].startswith(".out.bin.") and names[0].endswith(".part")
 
 
-def test_async_connection_and_event_loop_transport_read_1_mib(server):
+def test_async_connection_and_event_loop_transport_read_1_mib(
+    server: tuple[str, Behaviour],
+) -> None:
     url, _ = server
 
     async def main() -> tuple[int, int]:
         async with httpx.AsyncClient() as client, client.stream("GET", url) as response:
             _fast_read.tune_read_size(response)
-            conn = response.stream._stream._httpcore_stream._stream._connection  # type: ignore[attr-defined]
+            conn = response.stream._stream._httpcore_stream._stream._connection  # type: ignore[union-attr]
             transport = conn._network_stream._stream._transport
             await response.aread()
             return conn.READ_NUM_BYTES, transport.max_size
@@ -663,7 +721,9 @@ def test_async_connection_and_event_loop_transport_read_1_mib(server):
     assert asyncio.run(main()) == (1024 * 1024, 1024 * 1024)
 
 
-def test_chunked_body_with_a_content_length_is_framed_by_its_chunks(monkeypatch, tmp_path):
+def test_chunked_body_with_a_content_length_is_framed_by_its_chunks(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """A server (or proxy) that sends both Transfer-Encoding: chunked and Content-Length: the
     body is the chunks' data, never the raw bytes with their framing, on every read path."""
     monkeypatch.setattr(_fast_read, "DIRECT_BYTES", 0)
@@ -709,7 +769,7 @@ def test_chunked_body_with_a_content_length_is_framed_by_its_chunks(monkeypatch,
 # --- durability and checksum are opt-in ------------------------------------------------------
 
 
-def _record_fsyncs(monkeypatch) -> list[str]:
+def _record_fsyncs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Which descriptors get fsynced: "file" or "dir" (by what they point at)."""
     calls: list[str] = []
     real_fsync = os.fsync
@@ -723,18 +783,25 @@ def _record_fsyncs(monkeypatch) -> list[str]:
     return calls
 
 
-def test_by_default_a_download_is_neither_fsynced_nor_hashed(server, tmp_path, monkeypatch):
+def test_by_default_a_download_is_neither_fsynced_nor_hashed(
+    server: tuple[str, Behaviour], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url, _ = server
     calls = _record_fsyncs(monkeypatch)
     with httpx.Client() as client:
         got = download(client, _get(url), tmp_path / "out.bin")
     assert got.sha256 is None
     assert calls == []
-    assert got.path.read_bytes() == CONTENT
+    assert _saved(got) == CONTENT
 
 
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
-def test_durable_fsyncs_the_file_and_its_directory(server, tmp_path, monkeypatch, asynchronous):
+def test_durable_fsyncs_the_file_and_its_directory(
+    server: tuple[str, Behaviour],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    asynchronous: bool,
+) -> None:
     url, _ = server
     calls = _record_fsyncs(monkeypatch)
 
@@ -750,11 +817,13 @@ def test_durable_fsyncs_the_file_and_its_directory(server, tmp_path, monkeypatch
     assert calls[-2:] == ["file", "dir"]
 
 
-def test_checksum_sha256_hashes_every_byte_async(server, tmp_path, engine):
+def test_checksum_sha256_hashes_every_byte_async(
+    server: tuple[str, Behaviour], tmp_path: Path, engine: str
+) -> None:
     url, behaviour = server
     behaviour.cuts = [300_000]
 
-    async def main():
+    async def main() -> DownloadResult:
         async with httpx.AsyncClient() as client:
             return await async_download(
                 client, _get(url), tmp_path / "out.bin", policy=_policy(), checksum="sha256"
@@ -763,7 +832,9 @@ def test_checksum_sha256_hashes_every_byte_async(server, tmp_path, engine):
     assert asyncio.run(main()).sha256 == hashlib.sha256(CONTENT).hexdigest()
 
 
-def test_an_unknown_checksum_is_refused_before_sending(server, tmp_path):
+def test_an_unknown_checksum_is_refused_before_sending(
+    server: tuple[str, Behaviour], tmp_path: Path
+) -> None:
     url, behaviour = server
     with httpx.Client() as client, pytest.raises(ValueError, match="checksum"):
         download(client, _get(url), tmp_path / "out.bin", checksum="md5")  # type: ignore[arg-type]

@@ -25,7 +25,7 @@ from attachkit.transfer import filename_from_content_disposition, sanitize_filen
         (None, None),
     ],
 )
-def test_content_disposition_parsing(header, name):
+def test_content_disposition_parsing(header: str, name: str) -> None:
     assert filename_from_content_disposition(header) == name
 
 
@@ -51,11 +51,11 @@ def test_content_disposition_parsing(header, name):
         ("e\u0301.txt", "é.txt"),
     ],
 )
-def test_sanitize(raw, safe):
+def test_sanitize(raw: str, safe: str) -> None:
     assert sanitize_filename(raw, "fallback") == safe
 
 
-def test_long_names_are_capped_in_utf8_bytes_keeping_the_extension():
+def test_long_names_are_capped_in_utf8_bytes_keeping_the_extension() -> None:
     name = sanitize_filename("报" * 300 + ".pdf")
     assert len(name.encode()) <= 200
     assert name.endswith(".pdf")

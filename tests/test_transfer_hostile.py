@@ -18,7 +18,7 @@ import pytest
 from attachkit import transfer
 from attachkit.errors import IntegrityError, TimeoutError, TransportError
 from attachkit.transfer import RetryPolicy, text_error_parser
-from tests.hostile_server import HostileServer, head
+from tests.hostile_server import Answer, HostileServer, head
 
 download = functools.partial(transfer.download, error_parser=text_error_parser)
 async_download = functools.partial(transfer.async_download, error_parser=text_error_parser)
@@ -57,7 +57,7 @@ def _bad_206(connection: socket.socket, request: bytes, number: int) -> None:
         _cut_every_time(connection, request, number)
 
 
-def _make_stall(stop: threading.Event):
+def _make_stall(stop: threading.Event) -> Answer:
     def stall(connection: socket.socket, request: bytes, number: int) -> None:
         """The same prefix every time, then silence (never more than 5 s)."""
         connection.sendall(head("200 OK", content_length=LENGTH, etag='"v1"') + BODY[:CUT])
@@ -73,7 +73,9 @@ def _assert_bounded(server: HostileServer, max_retries: int) -> None:
 
 
 @pytest.mark.parametrize("answer", [_cut_every_time, _bad_206], ids=["cut", "bad-206"])
-def test_a_server_that_cuts_at_the_same_offset_does_not_loop_forever(answer, tmp_path: Path):
+def test_a_server_that_cuts_at_the_same_offset_does_not_loop_forever(
+    answer: Answer, tmp_path: Path
+) -> None:
     with HostileServer(answer) as server, httpx.Client() as client:
         with pytest.raises(TransportError):
             download(client, _get(server.url), tmp_path / "out.bin", policy=_policy())
@@ -82,19 +84,21 @@ def test_a_server_that_cuts_at_the_same_offset_does_not_loop_forever(answer, tmp
 
 
 @pytest.mark.parametrize("answer", [_cut_every_time, _bad_206], ids=["cut", "bad-206"])
-def test_async_download_from_a_server_that_cuts_at_the_same_offset_ends(answer, tmp_path: Path):
-    async def main() -> None:
+def test_async_download_from_a_server_that_cuts_at_the_same_offset_ends(
+    answer: Answer, tmp_path: Path
+) -> None:
+    async def main(server: HostileServer) -> None:
         async with httpx.AsyncClient() as client:
             await async_download(client, _get(server.url), tmp_path / "out.bin", policy=_policy())
 
     with HostileServer(answer) as server:
         with pytest.raises(TransportError):
-            asyncio.run(main())
+            asyncio.run(main(server))
         _assert_bounded(server, 3)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_stream_from_a_server_that_cuts_at_the_same_offset_ends():
+def test_a_stream_from_a_server_that_cuts_at_the_same_offset_ends() -> None:
     with HostileServer(_cut_every_time) as server, httpx.Client() as client:
         received = 0
         with pytest.raises((TransportError, IntegrityError)):
@@ -104,7 +108,7 @@ def test_a_stream_from_a_server_that_cuts_at_the_same_offset_ends():
         _assert_bounded(server, 3)
 
 
-def test_an_async_stream_from_a_server_that_cuts_at_the_same_offset_ends():
+def test_an_async_stream_from_a_server_that_cuts_at_the_same_offset_ends() -> None:
     async def main() -> None:
         async with httpx.AsyncClient() as client:
             async for _ in async_stream(client, _get(server.url), policy=_policy()):
@@ -116,7 +120,7 @@ def test_an_async_stream_from_a_server_that_cuts_at_the_same_offset_ends():
         _assert_bounded(server, 3)
 
 
-def test_a_server_that_stalls_at_the_same_offset_does_not_loop_forever(tmp_path: Path):
+def test_a_server_that_stalls_at_the_same_offset_does_not_loop_forever(tmp_path: Path) -> None:
     stop = threading.Event()
     try:
         with HostileServer(_make_stall(stop)) as server:

@@ -7,8 +7,10 @@ import email.parser
 import email.policy
 import io
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, BinaryIO, cast
 
 import httpx
 import pytest
@@ -33,7 +35,9 @@ def _parse(content_type: str, body: bytes) -> tuple[dict[str, str], bytes]:
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(raw)
     [part] = list(message.iter_parts())
     headers = {k.lower(): str(v) for k, v in part.items()}
-    return headers, part.get_payload(decode=True)
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return headers, payload
 
 
 def _capture_sync(body: MultipartFile) -> tuple[httpx.Request, bytes]:
@@ -48,7 +52,7 @@ def _capture_sync(body: MultipartFile) -> tuple[httpx.Request, bytes]:
     return seen[0]
 
 
-def test_tricky_bytes_round_trip_with_exact_length(tmp_path):
+def test_tricky_bytes_round_trip_with_exact_length(tmp_path: Path) -> None:
     path = tmp_path / "evil.bin"
     path.write_bytes(TRICKY)
     body = MultipartFile("attachment", path, chunk_size=1000)
@@ -61,7 +65,7 @@ def test_tricky_bytes_round_trip_with_exact_length(tmp_path):
     assert headers["content-type"] == "application/octet-stream"
 
 
-def test_round_trip_over_a_real_socket(tmp_path):
+def test_round_trip_over_a_real_socket(tmp_path: Path) -> None:
     received: list[tuple[dict[str, str], bytes]] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -100,7 +104,7 @@ def test_round_trip_over_a_real_socket(tmp_path):
     assert part_headers["content-type"] == "application/pdf"
 
 
-def test_async_stream_gives_the_same_bytes(tmp_path):
+def test_async_stream_gives_the_same_bytes(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_bytes(TRICKY)
     body = MultipartFile("file", path, chunk_size=7777)
@@ -133,7 +137,9 @@ def test_async_stream_gives_the_same_bytes(tmp_path):
     ],
     ids=["path", "str", "bytes", "bytesio", "file"],
 )
-def test_every_source_kind_gives_the_same_payload(tmp_path, make_source):
+def test_every_source_kind_gives_the_same_payload(
+    tmp_path: Path, make_source: Callable[[Path], Any]
+) -> None:
     path = tmp_path / "x.txt"
     path.write_bytes(TRICKY)
     source = make_source(path)
@@ -147,7 +153,7 @@ def test_every_source_kind_gives_the_same_payload(tmp_path, make_source):
         source.close()
 
 
-def test_file_object_is_read_from_its_current_position():
+def test_file_object_is_read_from_its_current_position() -> None:
     source = io.BytesIO(b"skip-me|payload")
     source.seek(8)
     body = MultipartFile("file", source, filename="p.bin")
@@ -168,29 +174,33 @@ class _Pipe(io.RawIOBase):
     def seekable(self) -> bool:
         return False
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer: Any) -> int:  # a writable buffer, as io.RawIOBase's
         chunk = self._data.read(min(len(buffer), 1000))
         buffer[: len(chunk)] = chunk
         return len(chunk)
 
 
-def test_non_seekable_source_needs_a_size_and_is_not_replayable():
+def _pipe(data: bytes) -> BinaryIO:
+    return cast(BinaryIO, _Pipe(data))
+
+
+def test_non_seekable_source_needs_a_size_and_is_not_replayable() -> None:
     with pytest.raises(ValueError, match="size="):
-        MultipartFile("file", _Pipe(b"abc"))
-    body = MultipartFile("file", _Pipe(TRICKY), size=len(TRICKY), filename="p")
+        MultipartFile("file", _pipe(b"abc"))
+    body = MultipartFile("file", _pipe(TRICKY), size=len(TRICKY), filename="p")
     assert not body.replayable
     assert _parse(body.content_type, b"".join(body.stream()))[1] == TRICKY
     with pytest.raises(BodyNotReplayableError, match="non-seekable"):
         b"".join(body.stream())
 
 
-def test_source_shorter_than_promised_fails_instead_of_sending_a_wrong_body():
-    body = MultipartFile("file", _Pipe(b"short"), size=10, filename="p")
+def test_source_shorter_than_promised_fails_instead_of_sending_a_wrong_body() -> None:
+    body = MultipartFile("file", _pipe(b"short"), size=10, filename="p")
     with pytest.raises(IntegrityError):
         b"".join(body.stream())
 
 
-def test_non_replayable_upload_is_not_retried():
+def test_non_replayable_upload_is_not_retried() -> None:
     calls = 0
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -198,7 +208,7 @@ def test_non_replayable_upload_is_not_retried():
         calls += 1
         raise httpx.ConnectError("refused")
 
-    body = MultipartFile("file", _Pipe(b"data"), size=4, filename="p")
+    body = MultipartFile("file", _pipe(b"data"), size=4, filename="p")
     policy = RetryPolicy(sleep=lambda s: None)
     with (
         httpx.Client(transport=httpx.MockTransport(handler)) as client,
@@ -216,7 +226,7 @@ def test_non_replayable_upload_is_not_retried():
     assert calls == 1
 
 
-def test_replayable_upload_is_resent_whole_after_503():
+def test_replayable_upload_is_resent_whole_after_503() -> None:
     bodies: list[bytes] = []
 
     async def handler(request: httpx.Request) -> httpx.Response:
@@ -246,7 +256,7 @@ def test_replayable_upload_is_resent_whole_after_503():
     assert _parse(body.content_type, bodies[1])[1] == TRICKY
 
 
-def test_progress_counts_file_bytes_only(tmp_path):
+def test_progress_counts_file_bytes_only(tmp_path: Path) -> None:
     calls: list[tuple[int, int | None]] = []
     body = MultipartFile(
         "file",
@@ -259,7 +269,7 @@ def test_progress_counts_file_bytes_only(tmp_path):
     assert calls == [(0, 2500), (1000, 2500), (2000, 2500), (2500, 2500)]
 
 
-def test_boundary_is_random_and_absent_from_the_preamble_name():
+def test_boundary_is_random_and_absent_from_the_preamble_name() -> None:
     a = MultipartFile("file", b"", filename="x")
     b = MultipartFile("file", b"", filename="x")
     assert a.boundary != b.boundary and len(a.boundary) >= 32
@@ -276,7 +286,7 @@ def test_boundary_is_random_and_absent_from_the_preamble_name():
         ("tab\there\x00\x7f", "tab%09here%00%7F"),
     ],
 )
-def test_filenames_cannot_break_the_part_headers(name, quoted):
+def test_filenames_cannot_break_the_part_headers(name: str, quoted: str) -> None:
     assert quote_filename(name) == quoted
     body = MultipartFile("file", b"data", filename=name)
     sent = b"".join(body.stream())
@@ -286,7 +296,7 @@ def test_filenames_cannot_break_the_part_headers(name, quoted):
     assert _parse(body.content_type, sent)[1] == b"data"
 
 
-def test_bad_field_name_or_content_type_is_refused():
+def test_bad_field_name_or_content_type_is_refused() -> None:
     with pytest.raises(ValueError):
         MultipartFile('fi"le', b"x")
     with pytest.raises(ValueError):
@@ -305,7 +315,7 @@ def _chunks(body: MultipartFile) -> Iterator[bytes]:
     return iter(body.stream())
 
 
-def test_chunks_are_large_and_never_the_whole_file(tmp_path):
+def test_chunks_are_large_and_never_the_whole_file(tmp_path: Path) -> None:
     path = tmp_path / "big"
     path.write_bytes(b"\0" * (3 * 1024 * 1024 + 5))
     sizes = [len(c) for c in _chunks(MultipartFile("file", path))]
@@ -313,7 +323,7 @@ def test_chunks_are_large_and_never_the_whole_file(tmp_path):
     assert sum(sizes[1:-1]) == 3 * 1024 * 1024 + 5
 
 
-def test_bytearray_and_memoryview_are_read_in_place_and_sent_byte_for_byte():
+def test_bytearray_and_memoryview_are_read_in_place_and_sent_byte_for_byte() -> None:
     import array
 
     big = bytearray(TRICKY * 50)

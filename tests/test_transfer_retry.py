@@ -19,6 +19,7 @@ from attachkit.errors import (
     TransportError,
 )
 from attachkit.transfer import (
+    ErrorInfo,
     RetryPolicy,
     api_error_from,
     async_raise_for_status,
@@ -37,7 +38,7 @@ from attachkit.transfer import (
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
-def test_retry_after_seconds_and_http_date():
+def test_retry_after_seconds_and_http_date() -> None:
     assert parse_retry_after("120") == 120.0
     assert parse_retry_after(" 0 ") == 0.0
     assert parse_retry_after("Thu, 02 Jan 2025 03:04:35 GMT", now=NOW) == 30.0
@@ -47,9 +48,12 @@ def test_retry_after_seconds_and_http_date():
     assert parse_retry_after("-5") is None
 
 
-def test_retry_after_is_honoured_up_to_the_cap():
+def test_retry_after_is_honoured_up_to_the_cap() -> None:
     policy = RetryPolicy(max_retry_after=60.0, random=lambda: 0.0)
-    ask = lambda value: httpx.Response(503, headers={"Retry-After": value})  # noqa: E731
+
+    def ask(value: str) -> httpx.Response:
+        return httpx.Response(503, headers={"Retry-After": value})
+
     assert policy.delay(0, ask("7")) == 7.0
     assert policy.delay(0, ask("3600")) == 60.0
     later = (datetime.now(UTC) + timedelta(hours=2)).strftime("%a, %d %b %Y %H:%M:%S GMT")
@@ -57,7 +61,7 @@ def test_retry_after_is_honoured_up_to_the_cap():
     assert policy.delay(0, httpx.Response(503)) == 0.0  # no header: jittered backoff
 
 
-def test_backoff_is_full_jitter_exponential_and_capped():
+def test_backoff_is_full_jitter_exponential_and_capped() -> None:
     top = RetryPolicy(base_delay=0.5, max_delay=20.0, random=lambda: 0.999999)
     assert [round(top.backoff(n), 3) for n in range(8)] == [
         0.5,
@@ -75,16 +79,16 @@ def test_backoff_is_full_jitter_exponential_and_capped():
 
 
 @pytest.mark.parametrize("status", [429, 502, 503, 504])
-def test_idempotent_requests_retry_on_busy_statuses(status):
+def test_idempotent_requests_retry_on_busy_statuses(status: int) -> None:
     assert should_retry_status(status, idempotent=True, replayable=True)
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 500, 501])
-def test_other_statuses_are_final(status):
+def test_other_statuses_are_final(status: int) -> None:
     assert not should_retry_status(status, idempotent=True, replayable=True)
 
 
-def test_uploads_retry_only_when_the_server_cannot_have_stored_them():
+def test_uploads_retry_only_when_the_server_cannot_have_stored_them() -> None:
     assert should_retry_status(429, idempotent=False, replayable=True)
     assert should_retry_status(503, idempotent=False, replayable=True)
     assert not should_retry_status(502, idempotent=False, replayable=True)
@@ -103,13 +107,13 @@ def test_uploads_retry_only_when_the_server_cannot_have_stored_them():
     assert not should_retry_exception(httpx.ConnectError("x"), idempotent=False, replayable=False)
 
 
-def test_gets_retry_on_any_transport_failure():
+def test_gets_retry_on_any_transport_failure() -> None:
     for exc in (httpx.ConnectError("x"), httpx.ReadTimeout("x"), httpx.RemoteProtocolError("x")):
         assert should_retry_exception(exc, idempotent=True, replayable=True)
     assert not should_retry_exception(ValueError("x"), idempotent=True, replayable=True)
 
 
-def test_failures_that_repeat_identically_are_never_retried():
+def test_failures_that_repeat_identically_are_never_retried() -> None:
     # An unsendable scheme or a request h11 refuses to write fails the same way every time.
     for exc in (httpx.UnsupportedProtocol("ftp:"), httpx.LocalProtocolError("bad header")):
         for idempotent in (True, False):
@@ -118,7 +122,7 @@ def test_failures_that_repeat_identically_are_never_retried():
     assert should_retry_exception(httpx.RemoteProtocolError("x"), idempotent=True, replayable=True)
 
 
-def test_a_get_to_an_unsupported_scheme_is_sent_once_and_reported():
+def test_a_get_to_an_unsupported_scheme_is_sent_once_and_reported() -> None:
     sleeps: list[float] = []
     policy = RetryPolicy(max_retries=3, sleep=sleeps.append)
     with httpx.Client() as client, pytest.raises(TransportError, match="UnsupportedProtocol"):
@@ -136,9 +140,11 @@ def test_a_get_to_an_unsupported_scheme_is_sent_once_and_reported():
     assert sleeps == []
 
 
-def _scripted(*outcomes):
+def _scripted(
+    *outcomes: httpx.Response | Exception,
+) -> tuple[httpx.MockTransport, list[httpx.Request]]:
     """A transport that answers with the given responses/exceptions in turn, counting calls."""
-    calls = []
+    calls: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
@@ -150,7 +156,7 @@ def _scripted(*outcomes):
     return httpx.MockTransport(handler), calls
 
 
-def test_send_with_retries_sleeps_as_told_then_returns_the_answer():
+def test_send_with_retries_sleeps_as_told_then_returns_the_answer() -> None:
     transport, calls = _scripted(
         httpx.ConnectError("refused"),
         httpx.Response(503, headers={"Retry-After": "4"}),
@@ -167,7 +173,7 @@ def test_send_with_retries_sleeps_as_told_then_returns_the_answer():
     assert len(calls) == 3
 
 
-def test_send_with_retries_returns_the_last_error_response_when_budget_runs_out():
+def test_send_with_retries_returns_the_last_error_response_when_budget_runs_out() -> None:
     transport, calls = _scripted(*[httpx.Response(502)] * 3)
     policy = RetryPolicy(max_retries=2, sleep=lambda s: None)
     with httpx.Client(transport=transport) as client:
@@ -178,14 +184,14 @@ def test_send_with_retries_returns_the_last_error_response_when_budget_runs_out(
     assert len(calls) == 3
 
 
-def test_upload_not_retried_after_502_or_read_timeout():
+def test_upload_not_retried_after_502_or_read_timeout() -> None:
     for outcome in (httpx.Response(502), httpx.ReadTimeout("slow")):
         transport, calls = _scripted(outcome, httpx.Response(201))
         with httpx.Client(transport=transport) as client:
             try:
                 response = send_with_retries(
                     client,
-                    lambda c=client: c.build_request("POST", "http://t/u", content=b"x"),
+                    lambda: client.build_request("POST", "http://t/u", content=b"x"),
                     RetryPolicy(sleep=lambda s: None),
                     idempotent=False,
                 )
@@ -195,7 +201,7 @@ def test_upload_not_retried_after_502_or_read_timeout():
         assert len(calls) == 1
 
 
-def test_async_send_with_retries_maps_exhausted_timeouts():
+def test_async_send_with_retries_maps_exhausted_timeouts() -> None:
     transport, calls = _scripted(*[httpx.ReadTimeout("slow")] * 2)
 
     async def no_sleep(seconds: float) -> None:
@@ -216,7 +222,7 @@ def test_async_send_with_retries_maps_exhausted_timeouts():
     assert len(calls) == 2
 
 
-def test_transport_errors_map_to_attachkit_classes():
+def test_transport_errors_map_to_attachkit_classes() -> None:
     timeout = transport_error_from(httpx.ConnectTimeout("too slow"))
     assert isinstance(timeout, TimeoutError) and isinstance(timeout, TransportError)
     broken = transport_error_from(httpx.RemoteProtocolError("peer closed"))
@@ -227,7 +233,7 @@ def test_transport_errors_map_to_attachkit_classes():
 # --- error bodies --------------------------------------------------------------------------
 
 
-def test_huawei_error_body():
+def test_huawei_error_body() -> None:
     body = b'{"error_code": "PM.02177002", "error_msg": "no such issue"}'
     err = api_error_from(
         404,
@@ -245,7 +251,7 @@ def test_huawei_error_body():
     )
 
 
-def test_coc_error_body_with_numeric_provider_code():
+def test_coc_error_body_with_numeric_provider_code() -> None:
     body = (
         b'{"provider_code": 4, "error_code": "COC.00040701", "error_msg": "doc not found", '
         b'"data": null}'
@@ -259,7 +265,7 @@ def test_coc_error_body_with_numeric_provider_code():
     assert only_provider.error_code == "4"
 
 
-def test_worldserver_plain_text_body():
+def test_worldserver_plain_text_body() -> None:
     err = api_error_from(
         404, httpx.Headers(), b"Resource ATTRIBUTE_DEFINITION (7) not found\n", text_error_parser
     )
@@ -273,11 +279,11 @@ def test_worldserver_plain_text_body():
     assert isinstance(err, AuthenticationError) and err.error_code == "BAD_CREDENTIALS"
 
 
-def test_garbage_bodies_and_broken_parsers_still_give_the_status():
+def test_garbage_bodies_and_broken_parsers_still_give_the_status() -> None:
     err = api_error_from(503, httpx.Headers(), b"\xff\xfe<html>", huawei_error_parser)
     assert isinstance(err, ServerError) and err.status == 503
 
-    def broken(status, headers, body):
+    def broken(status: int, headers: httpx.Headers, body: bytes) -> ErrorInfo:
         raise KeyError("oops")
 
     assert api_error_from(429, httpx.Headers(), b"slow down", broken).error_msg == "slow down"
@@ -286,7 +292,7 @@ def test_garbage_bodies_and_broken_parsers_still_give_the_status():
     assert len(huge.error_msg or "") <= 1000
 
 
-def test_raise_for_status_sync_and_async():
+def test_raise_for_status_sync_and_async() -> None:
     raise_for_status(httpx.Response(200), huawei_error_parser)
     with pytest.raises(APIError) as info:
         raise_for_status(

@@ -19,9 +19,8 @@ PAYLOAD = b"small attachment\n" * 60
 
 def test_total_connections_are_split_into_small_pools() -> None:
     transport = ShardedAsyncTransport(max_connections=100)
-    assert len(transport._shards) == 25
-    for shard in transport._shards:
-        assert shard._pool._max_connections == CONNECTIONS_PER_SHARD
+    assert transport.shard_count == 25
+    assert transport.limits.max_connections == CONNECTIONS_PER_SHARD
 
 
 def test_proxies_in_the_environment_leave_httpx_its_own_transport(
@@ -41,13 +40,10 @@ def test_proxies_in_the_environment_leave_httpx_its_own_transport(
     assert async_transport(100) is None
 
 
-def shard_connections(transport: ShardedAsyncTransport) -> list[int]:
-    return [len(shard._pool.connections) for shard in transport._shards]
-
-
 def test_concurrent_downloads_use_many_small_pools(mock: MockServer) -> None:
-    async def scenario() -> list[int]:
-        transport = ShardedAsyncTransport(max_connections=100)  # what the facade builds
+    transport = ShardedAsyncTransport(max_connections=100)  # what the facade builds
+
+    async def scenario() -> None:
         async with attachkit.AsyncCodeArtsReq(
             endpoint=mock.base_url, credentials=mock.credentials, transport=transport
         ) as req:
@@ -61,17 +57,20 @@ def test_concurrent_downloads_use_many_small_pools(mock: MockServer) -> None:
 
             bodies = await asyncio.gather(*(fetch() for _ in range(64)))
             assert all(body == PAYLOAD for body in bodies)
-            return shard_connections(transport)
 
-    connections = asyncio.run(scenario())
+    asyncio.run(scenario())
 
-    assert sum(1 for n in connections if n) > 1  # the requests did not all queue on one pool
-    assert max(connections) <= CONNECTIONS_PER_SHARD
+    used = [n for n in transport.requests_per_shard if n]
+    assert len(used) > 1  # the requests did not all queue on one pool
+    assert sum(used) == 65  # the upload and 64 downloads
+    assert max(transport.peak_open_per_shard) <= CONNECTIONS_PER_SHARD
 
 
-def test_calls_one_after_another_reuse_one_connection(mock: MockServer) -> None:
-    async def scenario() -> list[int]:
-        transport = ShardedAsyncTransport(max_connections=100)  # what the facade builds
+def test_calls_one_after_another_stay_on_the_first_pool(mock: MockServer) -> None:
+    # ... so they reuse its warm connection instead of opening one per pool.
+    transport = ShardedAsyncTransport(max_connections=100)  # what the facade builds
+
+    async def scenario() -> None:
         async with attachkit.AsyncCodeArtsReq(
             endpoint=mock.base_url, credentials=mock.credentials, transport=transport
         ) as req:
@@ -79,6 +78,9 @@ def test_calls_one_after_another_reuse_one_connection(mock: MockServer) -> None:
             for _ in range(10):
                 await req.ipd.list(IPD_PROJECT, IPD_ISSUE)
                 await req.ipd.download(IPD_PROJECT, ipd_uploaded(uploaded).id, io.BytesIO())
-            return shard_connections(transport)
 
-    assert sum(asyncio.run(scenario())) == 1
+    asyncio.run(scenario())
+
+    assert transport.requests_per_shard[0] == 21
+    assert sum(transport.requests_per_shard) == 21
+    assert max(transport.peak_open_per_shard) == 1

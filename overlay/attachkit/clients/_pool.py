@@ -39,15 +39,36 @@ class ShardedAsyncTransport(httpx.AsyncBaseTransport):
     def __init__(self, max_connections: int) -> None:
         shards = max(1, math.ceil(max_connections / CONNECTIONS_PER_SHARD))
         per_shard = math.ceil(max_connections / shards)
-        limits = httpx.Limits(max_connections=per_shard, max_keepalive_connections=per_shard)
+        self.limits = httpx.Limits(max_connections=per_shard, max_keepalive_connections=per_shard)
         # One TLS context for all: loading the CA bundle costs ~30 ms per context.
         tls = httpx.create_ssl_context()
-        self._shards = [httpx.AsyncHTTPTransport(verify=tls, limits=limits) for _ in range(shards)]
+        self._shards = [
+            httpx.AsyncHTTPTransport(verify=tls, limits=self.limits) for _ in range(shards)
+        ]
         self._open = [0] * shards
+        self._sent = [0] * shards
+        self._peak = [0] * shards
+
+    @property
+    def shard_count(self) -> int:
+        """How many pools of at most ``limits.max_connections`` connections there are."""
+        return len(self._shards)
+
+    @property
+    def requests_per_shard(self) -> tuple[int, ...]:
+        """How many requests each pool has been given so far."""
+        return tuple(self._sent)
+
+    @property
+    def peak_open_per_shard(self) -> tuple[int, ...]:
+        """The most responses each pool has had open at once."""
+        return tuple(self._peak)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         index = self._open.index(min(self._open))
         self._open[index] += 1
+        self._sent[index] += 1
+        self._peak[index] = max(self._peak[index], self._open[index])
         try:
             response = await self._shards[index].handle_async_request(request)
         except BaseException:

@@ -117,3 +117,14 @@ def test_tests_typing_is_not_collected_by_pytest() -> None:
     )
     assert result.returncode == 5, result.stdout  # pytest's "no tests collected"
     assert "error" not in result.stdout.lower(), result.stdout
+
+
+def test_the_type_checking_re_exports_cost_import_attachkit_nothing() -> None:
+    # The lazy names are declared for type checkers only: neither the facades nor typing (whose
+    # import alone costs milliseconds) are loaded by `import attachkit`.
+    heavy = "{'typing', 'httpx', 'attachkit.clients'}"
+    probe = f"import sys, attachkit; print(sorted({heavy} & set(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr

@@ -5,9 +5,10 @@ the wire protocol; this package adds what a generator cannot know: request signi
 streaming transfers, retries, errors and the command line.
 """
 
-from typing import TYPE_CHECKING
-
 from attachkit import errors as _errors
+
+# Not `from typing import TYPE_CHECKING`: importing typing would cost `import attachkit` time.
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     # What the lazy names below resolve to, for type checkers and IDEs (nothing imported at

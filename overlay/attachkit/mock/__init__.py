@@ -11,7 +11,8 @@ Needs the ``attachkit[mock]`` extra (uvicorn and jsonschema). In-process use::
 From a shell: ``attachkit mock serve --port 8080`` (or ``python -m attachkit.mock serve``).
 """
 
-from typing import TYPE_CHECKING
+# Not `from typing import TYPE_CHECKING`: importing typing would cost `import attachkit` time.
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     # What the lazy names below resolve to, for type checkers (nothing imported at run time).

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import assert_type
 
 import attachkit
+from attachkit.bulk import BulkDownload
 from attachkit.clients import AsyncIpdAttachments, AsyncScrumAttachments
 from coc_client.models import UploadResult
 from codearts_req_client.models import IpdAttachmentList, IpdUploadResult, ScrumAttachment
@@ -38,6 +39,7 @@ async def codearts_req(creds: attachkit.Credentials, out: Path) -> None:
         for item in listed.result or []:
             assert_type(await req.ipd.download("P", item.id, out), attachkit.DownloadResult)
             assert_type(req.ipd.stream("P", item.id), AsyncIterator[bytes])
+        assert_type(await req.ipd.download_all("P", "I", out, jobs=8), BulkDownload)
 
 
 async def coc(creds: attachkit.Credentials, out: Path) -> None:

@@ -10,6 +10,7 @@ from typing import assert_type
 import httpx
 
 import attachkit
+from attachkit.bulk import BulkDownload
 from attachkit.clients import IpdAttachments, ScrumAttachments
 from coc_client.models import UploadResult
 from codearts_req_client.models import IpdAttachmentList, IpdUploadResult, ScrumAttachment
@@ -50,6 +51,9 @@ def codearts_req(creds: attachkit.Credentials, out: Path) -> None:
         for item in listed.result or []:
             assert_type(req.ipd.download("P", item.id, out / "dir/"), attachkit.DownloadResult)
             assert_type(req.ipd.stream("P", item.id, progress=print), Iterator[bytes])
+        everything = req.ipd.download_all("P", "I", out, jobs=2, overwrite=True)
+        assert_type(everything, BulkDownload)
+        assert_type(everything.ok, bool)
 
 
 def coc(creds: attachkit.Credentials, out: Path) -> None:

@@ -3,7 +3,8 @@
 ``mock_server`` runs once per test session (starting uvicorn costs time); ``mock`` hands it to
 one test after clearing every attachment, fault, lock-out and session, so tests stay
 independent. ``mock_factory`` starts extra servers with their own configuration (small limits,
-short lock-outs, a given data directory) and stops each when the test ends.
+short lock-outs, a given data directory) and stops each when the test ends. ``control`` is an
+httpx client for the ``/_mock/`` API that sends the server's control token.
 """
 
 from __future__ import annotations
@@ -57,6 +58,13 @@ def mock_factory() -> Iterator[Callable[..., MockServer]]:
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def control(mock: MockServer) -> Iterator[httpx.Client]:
+    """An httpx client for ``/_mock/`` on the session's mock, with its control token."""
+    with mock.control_client() as client:
+        yield client
 
 
 @pytest.fixture

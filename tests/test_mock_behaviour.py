@@ -221,6 +221,7 @@ def test_unknown_paths_and_methods_get_the_services_error_shape(mock: MockServer
 def _attach(mock: MockServer, name: str, resource_type: str, resource_id: int) -> None:
     answer = httpx.post(
         mock.base_url + "/_mock/worldserver/attach",
+        headers=mock.control_headers,
         json={"internalName": name, "resourceType": resource_type, "resourceId": resource_id},
     )
     assert answer.status_code == 200, answer.text
@@ -293,6 +294,7 @@ def test_worldserver_filters_given_as_headers_filter_and_the_query_wins(
     attached = upload_ws(ws_client, "p.txt", b"project")["internalName"]
     answer = httpx.post(
         mock.base_url + "/_mock/worldserver/attach",
+        headers=mock.control_headers,
         json={
             "internalName": attached,
             "resourceType": "PROJECT",

@@ -84,10 +84,12 @@ def test_reset_aborts_the_connection_before_any_answer(
     assert signed_client.get(coc_path(doc_id)).status_code == 200
 
 
-def test_faults_through_the_json_api(mock: MockServer, ws_client: httpx.Client) -> None:
-    control = mock.base_url + "/_mock/faults"
-    created = httpx.post(
-        control,
+def test_faults_through_the_json_api(
+    mock: MockServer, ws_client: httpx.Client, control: httpx.Client
+) -> None:
+    faults = "/_mock/faults"
+    created = control.post(
+        faults,
         json={
             "method": "GET",
             "path": r"/ws-api/v1/files/.*",
@@ -97,19 +99,19 @@ def test_faults_through_the_json_api(mock: MockServer, ws_client: httpx.Client) 
         },
     )
     assert created.status_code == 201
-    assert [rule["id"] for rule in httpx.get(control).json()] == [created.json()["id"]]
+    assert [rule["id"] for rule in control.get(faults).json()] == [created.json()["id"]]
     answer = ws_client.get("/ws-api/v1/files/attachments", params={"filename": "x"})
     assert (answer.status_code, answer.json()) == (500, {"message": "Injected fault: HTTP 500"})
-    assert httpx.get(control).json()[0]["times"] == 2
-    assert httpx.delete(f"{control}/{created.json()['id']}").status_code == 204
+    assert control.get(faults).json()[0]["times"] == 2
+    assert control.delete(f"{faults}/{created.json()['id']}").status_code == 204
     assert (
         ws_client.get("/ws-api/v1/files/attachments", params={"filename": "x"}).status_code == 404
     )
-    refused = httpx.post(control, json={"path": "/x", "status": 500, "reset": True})
+    refused = control.post(faults, json={"path": "/x", "status": 500, "reset": True})
     assert refused.status_code == 400
-    httpx.post(control, json={"path": "/x", "delay": 1})
-    assert httpx.post(mock.base_url + "/_mock/reset").status_code == 200
-    assert httpx.get(control).json() == []
+    control.post(faults, json={"path": "/x", "delay": 1})
+    assert control.post("/_mock/reset").status_code == 200
+    assert control.get(faults).json() == []
 
 
 def test_faults_match_method_and_path(mock: MockServer, signed_client: httpx.Client) -> None:

@@ -45,7 +45,9 @@ def test_a_restarted_mock_serves_every_attachment_byte_for_byte(tmp_data_dir: Pa
             worldserver = {upload_ws(ws, n, d)["internalName"]: d for n, d in payloads.items()}
             tokens = {
                 a["id"]: a["download_token"]
-                for a in httpx.get(first.base_url + "/_mock/attachments").json()
+                for a in httpx.get(
+                    first.base_url + "/_mock/attachments", headers=first.control_headers
+                ).json()
                 if a["kind"] == "ws"
             }
     finally:
@@ -93,17 +95,17 @@ def test_a_given_data_dir_is_kept_at_shutdown(tmp_data_dir: Path) -> None:
 
 
 def test_reset_forgets_attachments_and_deletes_their_files(
-    mock: MockServer, signed_client: httpx.Client
+    mock: MockServer, signed_client: httpx.Client, control: httpx.Client
 ) -> None:
     attachment_id = upload_scrum(signed_client, "a.txt", b"abc")
     assert any((mock.data_dir / "files").iterdir())
-    assert httpx.post(mock.base_url + "/_mock/reset").json() == {"status": "reset"}
+    assert control.post("/_mock/reset").json() == {"status": "reset"}
     assert not any((mock.data_dir / "files").iterdir())
     assert signed_client.get(scrum_path(attachment_id)).status_code == 400
 
 
 def test_parallel_uploads_and_downloads_keep_every_file_intact(
-    mock: MockServer, signed_client: httpx.Client
+    mock: MockServer, signed_client: httpx.Client, control: httpx.Client
 ) -> None:
     auth = AkSkAuth(mock.credentials)
     # A timeout turns a worker that never arrives (an exception before wait) into a
@@ -119,7 +121,7 @@ def test_parallel_uploads_and_downloads_keep_every_file_intact(
 
     with ThreadPoolExecutor(8) as pool:
         assert all(pool.map(round_trip, range(8)))
-    listed = httpx.get(mock.base_url + "/_mock/attachments").json()
+    listed = control.get("/_mock/attachments").json()
     assert len({a["id"] for a in listed}) == 24
 
 

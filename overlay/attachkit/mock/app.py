@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import secrets
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
@@ -30,9 +31,11 @@ from attachkit.mock.asgi import (
     Receive,
     Scope,
     body_chunks,
+    content_length,
     cutting_send,
     drain,
     empty,
+    finish_body,
     header_dict,
     lifespan,
     query_dict,
@@ -52,6 +55,9 @@ from attachkit.mock.storage import Storage
 __all__ = ["MockApp", "create_app"]
 
 _JSON_BODY_LIMIT = 1024 * 1024
+# What is left of a refused request's body is read (and dropped) when it is at most this long,
+# so the connection can serve another request; a longer rest is not read: the connection closes.
+_DRAIN_LIMIT = 64 * 1024
 
 
 class MockApp:
@@ -74,7 +80,11 @@ class MockApp:
         self.faults = Faults()
         self.gate = AkSkGate(self.config, clock=clock)
         self.sessions = WsSessions(self.config, clock=clock)
-        self.control = ControlAPI(self.storage, self.faults, self.sessions, self.reset)
+        # Known to whoever started the mock (printed, or MockServer.control_token), to no one else.
+        self.control_token = self.config.control_token or secrets.token_urlsafe(24)
+        self.control = ControlAPI(
+            self.storage, self.faults, self.sessions, self.reset, self.control_token
+        )
         self._seed()
 
     def close(self) -> None:
@@ -134,7 +144,8 @@ class MockApp:
         found = self.router.match(method, raw_path_text)
         if not isinstance(found, RouteMatch):
             errors = ERRORS[found.service] if found else error_for_path(scope["path"])
-            await drain(body_chunks(receive))
+            headers = header_dict(scope["headers"])
+            send = await finish_body(body_chunks(receive), headers, send, _DRAIN_LIMIT)
             if isinstance(found, MethodNotAllowed):
                 await errors.method_not_allowed(found.allowed).send(send)
             else:
@@ -170,7 +181,10 @@ class MockApp:
         if response is None:
             spec = HANDLERS[(operation.service, operation.operation_id)]
             response = await spec.func(ctx)
-        await drain(ctx.body)
+        send = await finish_body(body, headers, send, _DRAIN_LIMIT)
+        aclose = getattr(ctx.body, "aclose", None)
+        if aclose is not None:
+            await aclose()  # a spooled body's file is closed now, not whenever GC runs
         try:
             await response.send(send)
         except OSError:
@@ -181,26 +195,32 @@ class MockApp:
         if not operation.requires_auth:
             return None
         if ctx.errors.huawei:
-            payload_hash, replay = await self._payload_hash(ctx)
-            if replay is not None:
-                ctx.body = replay
-            if payload_hash is None:
-                return ctx.errors.error(
-                    413, "Request entity too large for a signed payload", "APIG.0201"
-                )
-            failure = self.gate.check(
+            request = (
                 ctx.scope["method"],
                 ctx.scope.get("raw_path") or ctx.scope["path"].encode(),
                 ctx.scope["query_string"],
                 ctx.scope["headers"],
-                payload_hash,
             )
+            if not _payload_unsigned(ctx):
+                # A hashed body must be read to check its signature. Everything else about
+                # the signature (AK, lock-out, date, token, signed headers) and the size it
+                # declares are checked first, so a stranger cannot make the mock spool 12 MB.
+                failure = self.gate.precheck(*request)
+                if failure is not None:
+                    return ctx.errors.error(401, failure.error_msg, failure.error_code)
+                declared = content_length(ctx.headers)
+                if declared is not None and declared > self.config.limits.signed_body_max_bytes:
+                    return _signed_body_too_large(ctx)
+            payload_hash, replay = await self._payload_hash(ctx)
+            if replay is not None:
+                ctx.body = replay
+            if payload_hash is None:
+                return _signed_body_too_large(ctx)
+            failure = self.gate.check(*request, payload_hash)
             if failure is not None:
-                await drain(ctx.body)
                 return ctx.errors.error(401, failure.error_msg, failure.error_code)
             return None
         if self.sessions.check(WsSessions.token_of(ctx.query, ctx.headers)) is None:
-            await drain(ctx.body)
             return ctx.errors.error(401, "No session token provided or invalid token")
         return None
 
@@ -212,7 +232,7 @@ class MockApp:
         An ``UNSIGNED-PAYLOAD`` body is left unread so an upload streams; a signed one is
         hashed as it is spooled (to disk past 1 MiB) and replayed to the handler.
         """
-        if ctx.headers.get("x-sdk-content-sha256", "").strip() == "UNSIGNED-PAYLOAD":
+        if _payload_unsigned(ctx):
             return "UNSIGNED-PAYLOAD", None
         digest = hashlib.sha256()
         # The spool outlives this function: replay() closes it once the handler has read it.
@@ -274,6 +294,14 @@ class MockApp:
                 ("Retry-After", f"{retry:g}" if isinstance(retry, float) else str(retry))
             )
         return JSONResponse(rule.status, body, headers)
+
+
+def _payload_unsigned(ctx: RequestContext) -> bool:
+    return ctx.headers.get("x-sdk-content-sha256", "").strip() == "UNSIGNED-PAYLOAD"
+
+
+def _signed_body_too_large(ctx: RequestContext) -> Response:
+    return ctx.errors.error(413, "Request entity too large for a signed payload", "APIG.0201")
 
 
 def create_app(

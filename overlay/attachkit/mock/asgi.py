@@ -26,6 +26,11 @@ __all__ = [
     "header_dict",
     "query_dict",
     "with_request_id",
+    "closing_send",
+    "has_body",
+    "content_length",
+    "RequestBody",
+    "finish_body",
     "cutting_send",
     "lifespan",
 ]
@@ -61,16 +66,51 @@ def query_dict(query_string: bytes) -> dict[str, str]:
     return result
 
 
-async def body_chunks(receive: Receive) -> AsyncIterator[bytes]:
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientGone()
-        chunk = message.get("body", b"")
-        if chunk:
-            yield chunk
-        if not message.get("more_body", False):
-            return
+class RequestBody:
+    """A request's body as an async iterator of chunks, knowing how much has come so far."""
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self.received = 0
+        self.complete = False
+
+    def __aiter__(self) -> RequestBody:
+        return self
+
+    async def __anext__(self) -> bytes:
+        while not self.complete:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                raise ClientGone()
+            chunk: bytes = message.get("body", b"")
+            if not message.get("more_body", False):
+                self.complete = True
+            if chunk:
+                self.received += len(chunk)
+                return chunk
+        raise StopAsyncIteration
+
+
+def body_chunks(receive: Receive) -> RequestBody:
+    return RequestBody(receive)
+
+
+async def finish_body(body: RequestBody, headers: dict[str, str], send: Send, limit: int) -> Send:
+    """Make the connection usable after an answer: read a short unread rest of the body, or
+    return ``send`` with ``Connection: close`` when the rest is long or of unknown length
+    (chunked): a refused request does not get to make the mock read megabytes, nor wait for
+    bytes a client never sends."""
+    if body.complete:
+        return send
+    declared = content_length(headers)
+    if declared is not None and declared - body.received <= limit:
+        try:
+            async for _ in body:
+                pass
+        except ClientGone:
+            pass
+        return send
+    return closing_send(send)
 
 
 async def replay(spool: IO[bytes]) -> AsyncIterator[bytes]:
@@ -97,12 +137,12 @@ async def drain(body: AsyncIterator[bytes]) -> None:
 
 
 async def read_limited(body: AsyncIterator[bytes], limit: int) -> bytes | None:
+    """The whole body, or None (and the rest left unread) once it passes ``limit`` bytes."""
     parts: list[bytes] = []
     size = 0
     async for chunk in body:
         size += len(chunk)
         if size > limit:
-            await drain(body)
             return None
         parts.append(chunk)
     return b"".join(parts)
@@ -114,6 +154,37 @@ def with_request_id(send: Send) -> Send:
     async def sending(message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
             message = {**message, "headers": [*message["headers"], (b"x-request-id", request_id)]}
+        await send(message)
+
+    return sending
+
+
+def content_length(headers: dict[str, str]) -> int | None:
+    """The declared Content-Length, or None when absent (h11 has already checked its form)."""
+    text = headers.get("content-length", "").strip()
+    if not text.isdigit() or not text.isascii():
+        return None
+    # More than 19 digits is beyond any limit; int() of thousands would raise.
+    return int(text) if len(text.lstrip("0")) <= 19 else 2**63
+
+
+def has_body(headers: dict[str, str]) -> bool:
+    """Whether a request announces a body (a non-zero Content-Length, or chunked)."""
+    if "transfer-encoding" in headers:
+        return True
+    return (content_length(headers) or 0) > 0
+
+
+def closing_send(send: Send) -> Send:
+    """``send`` with ``Connection: close`` on the answer: the server closes after it.
+
+    For an answer given before the request body was read: the connection cannot carry another
+    request until that body is consumed, and the mock would rather not read it.
+    """
+
+    async def sending(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message["headers"], (b"connection", b"close")]}
         await send(message)
 
     return sending

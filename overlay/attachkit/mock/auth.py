@@ -27,6 +27,9 @@ _ACCESS = re.compile(r"Access=([^\s,]+)")
 _MSG_0301 = "Incorrect IAM authentication information: verify aksk signature fail"
 _MSG_0303 = "Incorrect app authentication information: signature expired"
 
+# Stands in for a body's hash that precheck() cannot know yet: no SHA-256 hex looks like it.
+_HASH_NOT_YET_KNOWN = "hash-not-yet-known"
+
 
 @dataclass(frozen=True, slots=True)
 class AuthFailure:
@@ -67,6 +70,32 @@ class AkSkGate:
             self._failures.clear()
             self._locked_until.clear()
 
+    def precheck(
+        self,
+        method: str,
+        raw_path: bytes,
+        query_string: bytes,
+        headers: list[tuple[bytes, bytes]],
+    ) -> AuthFailure | None:
+        """A failure that does not depend on the body, else None (``check`` decides later).
+
+        For a body whose hash is signed: the AK, its lock-out, the date, the security token
+        and the signed headers can all be judged before the body is read; only the signature
+        itself needs the body's hash.
+        """
+        ak = self._claimed_ak(headers)
+        now = self._clock()
+        locked = self._lock_failure(ak, now)
+        if locked is not None:
+            return locked
+        try:
+            self._verifier.verify(method, raw_path, query_string, headers, _HASH_NOT_YET_KNOWN)
+        except SignatureRejected as rejected:
+            if rejected.reason is RejectReason.SIGNATURE_MISMATCH:
+                return None  # expected: the hash was a placeholder
+            return self._failure(rejected, ak, now)
+        return None
+
     def check(
         self,
         method: str,
@@ -78,33 +107,43 @@ class AkSkGate:
         """None when the request is accepted, else the failure to answer with 401."""
         ak = self._claimed_ak(headers)
         now = self._clock()
-        if ak is not None:
-            with self._lock:
-                until = self._locked_until.get(ak)
-                if until is not None and now >= until:
-                    del self._locked_until[ak]
-                    until = None
-            if until is not None:
-                return AuthFailure(
-                    "APIG.0301",
-                    f"Incorrect IAM authentication information: the access key is locked for "
-                    f"{self._config.lockout_seconds:g} seconds after "
-                    f"{self._config.lockout_failures} failed authentication attempts",
-                    "locked",
-                )
+        locked = self._lock_failure(ak, now)
+        if locked is not None:
+            return locked
         try:
             self._verifier.verify(method, raw_path, query_string, headers, payload_hash)
         except SignatureRejected as rejected:
-            self._count_failure(ak, now)
-            message = _MSG_0303 if rejected.reason is RejectReason.DATE_EXPIRED else _MSG_0301
-            # The verifier's detail never holds a secret; it helps a user see what was wrong.
-            return AuthFailure(
-                rejected.error_code, f"{message} ({rejected.message})", rejected.reason.value
-            )
+            return self._failure(rejected, ak, now)
         if ak is not None:
             with self._lock:
                 self._failures.pop(ak, None)
         return None
+
+    def _lock_failure(self, ak: str | None, now: float) -> AuthFailure | None:
+        if ak is None:
+            return None
+        with self._lock:
+            until = self._locked_until.get(ak)
+            if until is not None and now >= until:
+                del self._locked_until[ak]
+                until = None
+        if until is None:
+            return None
+        return AuthFailure(
+            "APIG.0301",
+            f"Incorrect IAM authentication information: the access key is locked for "
+            f"{self._config.lockout_seconds:g} seconds after "
+            f"{self._config.lockout_failures} failed authentication attempts",
+            "locked",
+        )
+
+    def _failure(self, rejected: SignatureRejected, ak: str | None, now: float) -> AuthFailure:
+        self._count_failure(ak, now)
+        message = _MSG_0303 if rejected.reason is RejectReason.DATE_EXPIRED else _MSG_0301
+        # The verifier's detail never holds a secret; it helps a user see what was wrong.
+        return AuthFailure(
+            rejected.error_code, f"{message} ({rejected.message})", rejected.reason.value
+        )
 
     def _count_failure(self, ak: str | None, now: float) -> None:
         if ak is None or self._config.lockout_failures <= 0:

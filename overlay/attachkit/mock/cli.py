@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from types import FrameType
 from typing import Any, TextIO
 
 from attachkit.mock.config import (
+    CONTROL_TOKEN_HEADER,
     DEV_AK,
     DEV_SK,
     DEV_WS_PASSWORD,
     DEV_WS_USER,
     ENV_CONFIG,
+    ENV_CONTROL_TOKEN,
     ENV_CREDENTIALS,
     ENV_WS_USERS,
     MockConfig,
@@ -40,7 +44,22 @@ def add_mock_parser(subparsers: Any) -> argparse.ArgumentParser:
             f"{DEV_SK} and WorldServer user {DEV_WS_USER} / {DEV_WS_PASSWORD}."
         ),
     )
-    run.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    run.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (127.0.0.1; beyond loopback only with --allow-remote)",
+    )
+    run.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other machines can reach (prints a warning)",
+    )
+    run.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        help=f"the token /_mock/ requests send in {CONTROL_TOKEN_HEADER} "
+        f"(default: ${ENV_CONTROL_TOKEN}, else a random one printed at start)",
+    )
     run.add_argument("--port", type=int, default=8080, help="port to listen on, 0 for any (8080)")
     run.add_argument(
         "--data-dir",
@@ -94,6 +113,8 @@ def config_from_args(args: argparse.Namespace) -> MockConfig:
     if args.ws_token_ttl is not None:
         overrides["ws_token_ttl_seconds"] = args.ws_token_ttl
     overrides["seed_examples"] = getattr(args, "seed_examples", True)
+    if getattr(args, "control_token", None) is not None:
+        overrides["control_token"] = args.control_token
     return MockConfig.load(
         config_file=args.config,
         credentials=args.credential,
@@ -103,9 +124,18 @@ def config_from_args(args: argparse.Namespace) -> MockConfig:
     )
 
 
-def banner(config: MockConfig, url: str, data_dir: str, temporary: bool) -> str:
+def banner(
+    config: MockConfig,
+    url: str,
+    data_dir: str,
+    temporary: bool,
+    control_token: str = "",
+    recovered: str = "",
+) -> str:
     lines = [f"attachkit mock service on {url}"]
     lines.append(f"  data directory: {data_dir}{' (temporary)' if temporary else ''}")
+    if recovered:
+        lines.append(f"  {recovered}")
     lines.append("  AK/SK accounts (CodeArts Req, COC):")
     for account in config.accounts.values():
         # Only the public development secret is shown; a user's own secrets never are.
@@ -120,39 +150,83 @@ def banner(config: MockConfig, url: str, data_dir: str, temporary: bool) -> str:
         lines.append(
             "  the attachments the specs' examples name are stored (--no-seed: start empty)"
         )
-    lines.append(f"  control API: {url}/_mock/ (health, reset, faults, attachments)")
+    # A token the user chose is theirs to know; only a generated one must be shown.
+    shown = "(the one you set)" if config.control_token else control_token
+    lines.append(
+        f"  control API: {url}/_mock/ (health, reset, faults, attachments) "
+        f"with header {CONTROL_TOKEN_HEADER}: {shown}"
+    )
     return "\n".join(lines)
 
 
+class _Terminated(Exception):
+    """SIGTERM arrived: leave like Ctrl-C does, cleaning up on the way out."""
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated()
+
+
 def serve(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """Run until interrupted; returns the exit status."""
+    """Run until interrupted (SIGINT or SIGTERM); returns the exit status."""
     import uvicorn
 
     from attachkit.mock.app import MockApp
-    from attachkit.mock.server import bind_socket, uvicorn_config
+    from attachkit.mock.server import bind_socket, check_bind_host, is_loopback, uvicorn_config
 
     out = out or sys.stdout
+    allow_remote = bool(getattr(args, "allow_remote", False))
     try:
+        check_bind_host(args.host, allow_remote)
         config = config_from_args(args)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError) as exc:  # RemoteBindRefused is a ValueError
         print(f"attachkit mock: {exc}", file=sys.stderr)
         return 2
-    app = MockApp(config)
+    if allow_remote and not is_loopback(args.host):
+        print(
+            f"attachkit mock: WARNING: listening on {args.host}, reachable from other machines: "
+            "anyone who can connect can use its accounts, and with the control token wipe it.",
+            file=sys.stderr,
+            flush=True,
+        )
+    # uvicorn catches SIGTERM while it runs, then re-raises it once it has stopped; with the
+    # default action that kills the process before the temporary data directory is removed.
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    app = None
     try:
-        sock = bind_socket(args.host, args.port)
-    except OSError as exc:
-        app.close()
-        print(f"attachkit mock: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
-        return 1
-    host = f"[{args.host}]" if ":" in args.host else args.host
-    url = f"http://{host}:{sock.getsockname()[1]}"
-    print(banner(config, url, str(app.storage.root), config.data_dir is None), file=out, flush=True)
-    try:
-        uvicorn.Server(uvicorn_config(app, args.log_level)).run(sockets=[sock])
+        app = MockApp(config)
+        try:
+            sock = bind_socket(args.host, args.port)
+        except OSError as exc:
+            print(
+                f"attachkit mock: cannot listen on {args.host}:{args.port}: {exc}",
+                file=sys.stderr,
+            )
+            return 1
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        url = f"http://{host}:{sock.getsockname()[1]}"
+        text = banner(
+            config,
+            url,
+            str(app.storage.root),
+            config.data_dir is None,
+            app.control_token,
+            app.storage.recovery.describe(),
+        )
+        print(text, file=out, flush=True)
+        try:
+            uvicorn.Server(uvicorn_config(app, args.log_level)).run(sockets=[sock])
+        finally:
+            sock.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except _Terminated:
+        return 128 + signal.SIGTERM
     finally:
-        sock.close()
-        app.close()
-    return 0
+        if app is not None:
+            app.close()
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: list[str] | None = None) -> int:

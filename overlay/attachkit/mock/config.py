@@ -24,10 +24,13 @@ __all__ = [
     "ENV_CREDENTIALS",
     "ENV_WS_USERS",
     "ENV_CONFIG",
+    "ENV_CONTROL_TOKEN",
+    "CONTROL_TOKEN_HEADER",
     "MiB",
     "AkSkAccount",
     "Limits",
     "MockConfig",
+    "check_control_token",
     "parse_credential",
     "parse_ws_user",
 ]
@@ -42,6 +45,10 @@ DEV_WS_PASSWORD = "attachkit"
 ENV_CREDENTIALS = "ATTACHKIT_MOCK_CREDENTIALS"  # "AK:SK,AK2:SK2:TOKEN"
 ENV_WS_USERS = "ATTACHKIT_MOCK_WS_USERS"  # "user:pw,user2:pw2"
 ENV_CONFIG = "ATTACHKIT_MOCK_CONFIG"  # path of a TOML or JSON config file
+ENV_CONTROL_TOKEN = "ATTACHKIT_MOCK_CONTROL_TOKEN"  # the /_mock/ token instead of a random one
+
+# The header every /_mock/ request (but the health check) must carry the control token in.
+CONTROL_TOKEN_HEADER = "X-Attachkit-Mock-Token"
 
 MiB = 1024 * 1024
 
@@ -94,6 +101,15 @@ class MockConfig:
     # example request succeeds. `attachkit mock serve` turns it on (--no-seed turns it off);
     # off in-process, where tests count what they upload.
     seed_examples: bool = False
+    # The /_mock/ control API's token; None makes the app generate a random one at start.
+    control_token: str | None = None
+    # Slow clients: a request head must arrive within header_timeout_seconds of the
+    # connection (or of its first byte on a kept-alive one); a body, or a response the client
+    # stops reading, may stall for at most body_timeout_seconds between two reads/writes.
+    header_timeout_seconds: float = 10.0
+    body_timeout_seconds: float = 30.0
+    # Open connections at once; None derives it from the process's descriptor limit.
+    max_connections: int | None = None
 
     def __post_init__(self) -> None:
         if not self.accounts:
@@ -102,6 +118,20 @@ class MockConfig:
             self.ws_users = {DEV_WS_USER: DEV_WS_PASSWORD}
         if self.data_dir is not None:
             self.data_dir = Path(self.data_dir)
+        if self.control_token is not None:
+            check_control_token(self.control_token)
+        for name in ("header_timeout_seconds", "body_timeout_seconds"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"{name} must be a number of seconds")
+            if not 0 < value < 86_400:  # also refuses NaN
+                raise ValueError(f"{name} must be above 0 and below a day")
+        if self.max_connections is not None and (
+            isinstance(self.max_connections, bool)
+            or not isinstance(self.max_connections, int)
+            or self.max_connections < 1
+        ):
+            raise ValueError("max_connections must be a positive integer")
 
     def __repr__(self) -> str:
         return (
@@ -160,6 +190,8 @@ class MockConfig:
             name, password = parse_ws_user(text)
             users[name] = password
 
+        if "control_token" not in overrides and env.get(ENV_CONTROL_TOKEN):
+            settings["control_token"] = env[ENV_CONTROL_TOKEN]
         if "coc_extensions" in limits:
             limits["coc_extensions"] = tuple(str(e).lower() for e in limits["coc_extensions"])
         settings.update(overrides)
@@ -178,6 +210,15 @@ class MockConfig:
             limits=replace(base_limits, **limits),
             **settings,
         )
+
+
+def check_control_token(token: str) -> None:
+    """A control token is sent as a header value: visible ASCII, no spaces, 8-256 characters."""
+    if not isinstance(token, str) or not 8 <= len(token) <= 256:
+        raise ValueError("the control token must be 8 to 256 characters long")
+    if not all("!" <= ch <= "~" for ch in token):
+        # The value is not echoed: it is a secret.
+        raise ValueError("the control token may hold only visible ASCII characters")
 
 
 def parse_credential(text: str) -> AkSkAccount:

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from attachkit.mock.asgi import Scope, drain
+from attachkit.mock.asgi import Scope, content_length
 from attachkit.mock.auth import WsSessions
 from attachkit.mock.config import MockConfig
 from attachkit.mock.multipart import (
@@ -34,7 +34,13 @@ __all__ = [
     "HANDLERS",
     "handler",
     "upload_basename",
+    "MULTIPART_ENVELOPE_BYTES",
 ]
+
+# What a multipart body may carry besides the file: delimiters, a part's headers (at most
+# 16 KiB each), a few small fields. A body that declares more than the file limit plus this
+# is refused from its Content-Length alone, before a byte of it is read.
+MULTIPART_ENVELOPE_BYTES = 64 * 1024
 
 
 @dataclass
@@ -44,10 +50,11 @@ class Upload:
     incoming: IncomingFile | None = None
     filename: str | None = None
     problem: str | None = None  # set when the body is not a usable upload
+    declared_too_large: bool = False  # refused from Content-Length, body left unread
 
     @property
     def too_large(self) -> bool:
-        return self.incoming is not None and self.incoming.too_large
+        return self.declared_too_large or (self.incoming is not None and self.incoming.too_large)
 
     def discard(self) -> None:
         if self.incoming is not None:
@@ -72,11 +79,17 @@ class RequestContext:
     json_body: Any = None
 
     async def read_upload(self, max_bytes: int) -> Upload:
-        """Stream the multipart body; the spec's binary field goes to disk, the rest is dropped."""
+        """Stream the multipart body; the spec's binary field goes to disk, the rest is dropped.
+
+        A refused body is left unread: the app drops a short rest and closes the connection
+        on a long one.
+        """
         boundary = boundary_from_content_type(self.headers.get("content-type", ""))
         if boundary is None:
-            await drain(self.body)
             return Upload(problem="the body must be multipart/form-data with a boundary")
+        declared = content_length(self.headers)
+        if declared is not None and declared > max_bytes + MULTIPART_ENVELOPE_BYTES:
+            return Upload(declared_too_large=True)
         field_name = self.operation.file_field
         parser = MultipartParser(boundary)
         upload = Upload()
@@ -97,7 +110,6 @@ class RequestContext:
             parser.close()
         except MultipartError as exc:
             upload.discard()
-            await drain(self.body)
             return Upload(problem=f"malformed multipart body: {exc}")
         except BaseException:
             upload.discard()

@@ -2,16 +2,37 @@
 
 Outside the specs and meant for tests. It works on the pieces of one mock instance (storage,
 faults, sessions) that the app hands it, so it does not import the app.
+
+It can wipe every attachment and lists WorldServer download tokens, so it is guarded:
+
+- every request but ``GET /_mock/health`` must carry the instance's token in the header
+  ``X-Attachkit-Mock-Token`` (compared in constant time);
+- a request with an ``Origin`` header is refused: browsers send one on every cross-origin
+  request and every POST, test clients never do. A web page therefore cannot use the API,
+  not even with a "simple" request that skips the CORS preflight;
+- a request body must be ``application/json``, the one type a browser form cannot send.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from attachkit.mock.asgi import Receive, Scope, body_chunks, read_limited
+from attachkit.mock.asgi import (
+    ClientGone,
+    Receive,
+    Scope,
+    body_chunks,
+    closing_send,
+    has_body,
+    header_dict,
+    read_limited,
+)
 from attachkit.mock.auth import WsSessions
+from attachkit.mock.config import CONTROL_TOKEN_HEADER
 from attachkit.mock.faults import Faults
 from attachkit.mock.responses import EmptyResponse, JSONResponse, Response, Send
 from attachkit.mock.storage import Attachment, Storage
@@ -20,18 +41,31 @@ __all__ = ["ControlAPI", "CONTROL_PREFIX", "attachment_json"]
 
 CONTROL_PREFIX = "/_mock"
 _JSON_BODY_LIMIT = 1024 * 1024
+_TOKEN_HEADER = CONTROL_TOKEN_HEADER.lower()
+
+log = logging.getLogger("attachkit.mock")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 class ControlAPI:
     """Answers every request under ``/_mock/``."""
 
     def __init__(
-        self, storage: Storage, faults: Faults, sessions: WsSessions, reset: Callable[[], None]
+        self,
+        storage: Storage,
+        faults: Faults,
+        sessions: WsSessions,
+        reset: Callable[[], None],
+        token: str,
     ) -> None:
         self.storage = storage
         self.faults = faults
         self.sessions = sessions
         self._reset = reset
+        self._token = token.encode("ascii")
 
     @staticmethod
     def owns(path: str) -> bool:
@@ -40,9 +74,24 @@ class ControlAPI:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope["method"]
         path = scope["path"].rstrip("/")
-        raw = await read_limited(body_chunks(receive), _JSON_BODY_LIMIT) or b""
+        headers = header_dict(scope["headers"])
+        refusal = self._refusal(method, path, headers)
+        if refusal is not None:
+            # The body is not read: a refused caller gets no say in what the mock spends.
+            await refusal.send(closing_send(send) if has_body(headers) else send)
+            return
         try:
-            data = json.loads(raw) if raw.strip() else {}
+            raw = await read_limited(body_chunks(receive), _JSON_BODY_LIMIT)
+        except ClientGone:
+            log.debug("a client went away while sending %s %s", method, path)
+            return
+        if raw is None:
+            too_large = JSONResponse(413, {"message": "a control request body is at most 1 MiB"})
+            await too_large.send(closing_send(send))
+            return
+        try:
+            # NaN and Infinity are not JSON, though Python's json module reads them.
+            data = json.loads(raw, parse_constant=_reject_constant) if raw.strip() else {}
         except ValueError:
             await JSONResponse(400, {"message": "Invalid JSON"}).send(send)
             return
@@ -51,6 +100,30 @@ class ControlAPI:
         except (ValueError, TypeError, KeyError) as exc:
             response = JSONResponse(400, {"message": str(exc)})
         await response.send(send)
+
+    def _refusal(self, method: str, path: str, headers: dict[str, str]) -> Response | None:
+        if "origin" in headers:
+            return JSONResponse(
+                403, {"message": "the control API refuses requests from web pages (Origin)"}
+            )
+        if path == "/_mock/health" and method == "GET":
+            return None  # a liveness probe: it reveals and changes nothing
+        given = headers.get(_TOKEN_HEADER, "").encode("latin-1")
+        if not hmac.compare_digest(given, self._token):
+            return JSONResponse(
+                401,
+                {
+                    "message": f"the control API needs the header {CONTROL_TOKEN_HEADER} "
+                    "with the token the mock printed at start"
+                },
+            )
+        if has_body(headers):
+            media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if media_type != "application/json":
+                return JSONResponse(
+                    415, {"message": "a control request body must be application/json"}
+                )
+        return None
 
     def _response(self, method: str, path: str, data: Any) -> Response:
         if path == "/_mock/health" and method == "GET":

@@ -1,22 +1,62 @@
 """Fault injection: make the next K matching requests slow, fail, break mid-body or reset.
 
 A rule matches a method (or ``*``) and a path pattern: a shell-style glob by default (``*``
-also crosses ``/``), or a regular expression with ``regex=True`` (matched with ``search``
-semantics via ``fullmatch`` on the path only, never the query). The first rule added that
-still has requests left wins; each matching request uses one. Rules are shared by the JSON
-API under ``/_mock/faults`` and the Python API, so a test can use either.
+also crosses ``/``), or a regular expression with ``regex=True`` (``fullmatch`` on the path
+only, never the query). The first rule added that still has requests left wins; each matching
+request uses one. Rules are shared by the JSON API under ``/_mock/faults`` and the Python API,
+so a test can use either.
+
+Every field is checked when a rule is made (``ValueError`` naming the field: a 400 from the
+JSON API). A regular expression is matched by the ``regex`` module with a time limit
+(``REGEX_TIMEOUT``): a pattern that backtracks catastrophically, such as
+``(/[^/]*|[^/]*)*X``, cannot hang the mock; a rule whose match runs out of time is removed,
+with a warning in the log.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import re
+import json
+import logging
+import math
 import threading
 import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["FaultRule", "Faults"]
+import regex
+
+__all__ = ["FaultRule", "Faults", "HTTP_METHODS", "REGEX_TIMEOUT"]
+
+log = logging.getLogger("attachkit.mock")
+
+HTTP_METHODS = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"}
+)
+REGEX_TIMEOUT = 0.05  # seconds for one path; regex checks its clock while it backtracks
+_MAX_PATTERN = 1000
+_MAX_TIMES = 1_000_000
+_MAX_DELAY = 3600.0
+_MAX_RETRY_AFTER_TEXT = 200
+
+
+class RegexTimeout(Exception):
+    """A rule's regular expression took longer than ``REGEX_TIMEOUT`` on a path."""
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value)
+
+
+def _field_error(name: str, rule: str, value: Any) -> ValueError:
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return ValueError(f"fault field '{name}' must be {rule}, got {shown}")
 
 
 @dataclass
@@ -37,24 +77,70 @@ class FaultRule:
     matched: int = 0
 
     def __post_init__(self) -> None:
+        if not isinstance(self.path, str) or not 0 < len(self.path) <= _MAX_PATTERN:
+            raise _field_error("path", f"a pattern of 1 to {_MAX_PATTERN} characters", self.path)
+        if not isinstance(self.method, str) or self.method.upper() not in HTTP_METHODS | {"*"}:
+            raise _field_error("method", "an HTTP method name or '*'", self.method)
         self.method = self.method.upper()
-        if self.times < 1:
-            raise ValueError("times must be at least 1")
-        if self.delay < 0:
-            raise ValueError("delay must not be negative")
-        if self.status is not None and not 100 <= int(self.status) <= 599:
-            raise ValueError("status must be an HTTP status code")
-        if self.cut_after is not None and self.cut_after < 0:
-            raise ValueError("cut_after must not be negative")
+        if not _is_int(self.times) or not 1 <= self.times <= _MAX_TIMES:
+            raise _field_error("times", f"an integer from 1 to {_MAX_TIMES}", self.times)
+        if not isinstance(self.regex, bool):
+            raise _field_error("regex", "true or false", self.regex)
+        if not _is_number(self.delay) or not 0 <= self.delay <= _MAX_DELAY:
+            raise _field_error("delay", f"a number of seconds from 0 to {_MAX_DELAY:g}", self.delay)
+        if self.status is not None and (not _is_int(self.status) or not 100 <= self.status <= 599):
+            raise _field_error("status", "an integer from 100 to 599", self.status)
+        self._check_retry_after()
+        if self.retry_after is not None and self.status is None:
+            raise ValueError("fault field 'retry_after' goes with 'status'")
+        if self.body is not None:
+            if self.status is None:
+                raise ValueError("fault field 'body' goes with 'status'")
+            try:
+                json.dumps(self.body, allow_nan=False)
+            except (TypeError, ValueError):
+                raise _field_error("body", "a JSON value", self.body) from None
+        if self.cut_after is not None and (
+            not _is_int(self.cut_after) or not 0 <= self.cut_after < 2**63
+        ):
+            raise _field_error("cut_after", "a non-negative integer (bytes)", self.cut_after)
+        if not isinstance(self.reset, bool):
+            raise _field_error("reset", "true or false", self.reset)
         actions = sum([self.status is not None, self.cut_after is not None, self.reset])
         if actions > 1:
             raise ValueError("a rule takes at most one of status, cut_after, reset")
         if actions == 0 and self.delay == 0:
             raise ValueError("a rule needs delay, status, cut_after or reset")
-        self._compiled = re.compile(self.path if self.regex else fnmatch.translate(self.path))
+        source = self.path if self.regex else fnmatch.translate(self.path)
+        try:
+            self._compiled = regex.compile(source)
+        except (regex.error, RecursionError, OverflowError) as exc:
+            raise _field_error("path", "a valid regular expression", self.path) from exc
+
+    def _check_retry_after(self) -> None:
+        value = self.retry_after
+        if value is None:
+            return
+        if isinstance(value, str):
+            # It becomes a header value: printable ASCII only, so no CR/LF can split it.
+            if not 0 < len(value) <= _MAX_RETRY_AFTER_TEXT or not all(
+                " " <= ch <= "~" for ch in value
+            ):
+                raise _field_error(
+                    "retry_after", "seconds, or printable ASCII text without CR/LF", value
+                )
+            return
+        if not _is_number(value) or not 0 <= value < 10**9:
+            raise _field_error("retry_after", "a non-negative number of seconds", value)
 
     def matches(self, method: str, path: str) -> bool:
-        return self.method in ("*", method) and self._compiled.fullmatch(path) is not None
+        """Whether the rule applies; ``RegexTimeout`` when its pattern ran out of time."""
+        if self.method not in ("*", method):
+            return False
+        try:
+            return self._compiled.fullmatch(path, timeout=REGEX_TIMEOUT) is not None
+        except TimeoutError:
+            raise RegexTimeout(self.id) from None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -75,8 +161,18 @@ class Faults:
     def take(self, method: str, path: str) -> FaultRule | None:
         """The rule for this request, using up one of its ``times``; None for no fault."""
         with self._lock:
-            for rule in self._rules:
-                if rule.matches(method, path):
+            for rule in list(self._rules):
+                try:
+                    matched = rule.matches(method, path)
+                except RegexTimeout:
+                    self._rules.remove(rule)
+                    log.warning(
+                        "removed fault rule %s: its regular expression took over %g s on a path",
+                        rule.id,
+                        REGEX_TIMEOUT,
+                    )
+                    continue
+                if matched:
                     rule.times -= 1
                     rule.matched += 1
                     if rule.times <= 0:
@@ -136,7 +232,8 @@ class Faults:
         allowed = set(FaultRule.__dataclass_fields__) - {"id", "matched"}
         unknown = set(data) - allowed
         if unknown:
-            raise ValueError(f"unknown fault fields: {', '.join(sorted(unknown))}")
+            names = ", ".join(sorted(repr(str(name))[:40] for name in unknown)[:10])
+            raise ValueError(f"unknown fault fields: {names}")
         if "path" not in data:
             raise ValueError("a fault needs a path pattern")
         return FaultRule(**data)

@@ -283,7 +283,6 @@ async def ws_upload(ctx: RequestContext) -> Response:
     definition_id: int = ctx.params["attributeDefinitionId"]
     definitions = ctx.config.ws_attribute_definitions
     if definitions is not None and definition_id not in definitions:
-        await _drain_upload(ctx)
         return ctx.errors.error(404, f"Resource ATTRIBUTE_DEFINITION ({definition_id}) not found")
     attribute_name = "attachment" if definitions is None else definitions[definition_id]
     limit = ctx.config.limits.worldserver_max_bytes
@@ -302,11 +301,6 @@ async def ws_upload(ctx: RequestContext) -> Response:
     return JSONResponse(
         200, {"internalName": a.public_id, "name": a.file_name, "downloadToken": a.download_token}
     )
-
-
-async def _drain_upload(ctx: RequestContext) -> None:
-    async for _ in ctx.body:
-        pass
 
 
 def _ws_parameter_error(ctx: RequestContext, error: ParameterError) -> Response | None:

@@ -2,7 +2,9 @@
 
 The mock must accept uploads of hundreds of megabytes with flat memory, so the body is fed in
 as it arrives and the file part's bytes go straight to their sink; only a delimiter's length of
-bytes is ever held back (a delimiter may straddle two chunks).
+bytes is ever held back (a delimiter may straddle two chunks). Each byte is looked at a
+bounded number of times, whatever the chunking: padding after a delimiter is dropped as it
+arrives, and the search for the end of a part's headers resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class MultipartParser:
         self._delimiter = b"\r\n--" + boundary
         self._buffer = b"\r\n"
         self._state = "preamble"
+        self._headers_scanned = 0  # bytes of the header block already searched for its end
 
     @property
     def done(self) -> bool:
@@ -97,6 +100,7 @@ class MultipartParser:
                 self._state = "after_delimiter"
             elif state == "after_delimiter":
                 stripped = buffer.lstrip(b" \t")  # RFC 2046 allows padding after a delimiter
+                self._buffer = stripped  # the padding is dropped as it comes, never rescanned
                 if len(stripped) < 2:
                     return
                 if stripped.startswith(b"--"):
@@ -105,12 +109,14 @@ class MultipartParser:
                     return
                 if not stripped.startswith(b"\r\n"):
                     raise MultipartError("a multipart delimiter is not followed by CRLF")
-                self._buffer = stripped
                 self._state = "headers"
+                self._headers_scanned = 0
             elif state == "headers":
                 # The buffer starts with the delimiter line's CRLF, so an empty header block
-                # is CRLF CRLF at index 0.
-                end = buffer.find(b"\r\n\r\n")
+                # is CRLF CRLF at index 0. The search resumes 3 bytes before where the last
+                # one ended, in case the CRLF CRLF straddles two chunks.
+                end = buffer.find(b"\r\n\r\n", max(0, self._headers_scanned - 3))
+                self._headers_scanned = len(buffer)
                 # Checked whether or not the block's end has arrived, so the limit does not
                 # depend on how the body happens to be split into chunks.
                 if end > _MAX_HEADER_BLOCK or (end < 0 and len(buffer) > _MAX_HEADER_BLOCK):
@@ -196,7 +202,10 @@ def parse_header_params(value: str) -> tuple[str, dict[str, str]]:
             i += 1
             chars: list[str] = []
             while i < n and rest[i] != '"':
-                if rest[i] == "\\" and i + 1 < n:
+                # A backslash escapes only '"' and itself (how httpx and curl quote). Before
+                # anything else it is a character of the value: a Windows path sent as is
+                # (C:\Users\me\report.txt) must keep its separators to lose its directories.
+                if rest[i] == "\\" and i + 1 < n and rest[i + 1] in '"\\':
                     i += 1
                 chars.append(rest[i])
                 i += 1

@@ -65,7 +65,16 @@ class EmptyResponse(Response):
         await send({"type": "http.response.body", "body": b""})
 
 
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+# ASCII digits only: re's \d would also take other scripts' digits, which int() reads.
+_RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)")
+# A position with more digits than this lies beyond any file (2**63 has 19).
+_MAX_POSITION_DIGITS = 19
+
+
+def _position(digits: str) -> int:
+    """A range position; one too long to be real counts as 2**63 (int() would refuse it)."""
+    significant = digits.lstrip("0")
+    return int(significant or "0") if len(significant) <= _MAX_POSITION_DIGITS else 2**63
 
 
 @dataclass
@@ -145,12 +154,12 @@ class FileDownload(Response):
         if not first and not last:
             return None
         if not first:
-            suffix = int(last)
+            suffix = _position(last)
             if suffix == 0 or self.size == 0:
                 return "unsatisfiable"
             return max(0, self.size - suffix), self.size - 1
-        start = int(first)
-        end = int(last) if last else self.size - 1
+        start = _position(first)
+        end = _position(last) if last else self.size - 1
         if last and end < start:
             return None  # invalid range: ignored, as RFC 9110 says
         if start >= self.size:

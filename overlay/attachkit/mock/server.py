@@ -3,10 +3,14 @@
 Both bind the listening socket themselves, so port 0 works and the real port is known before
 the first request. Access logging stays off: WorldServer tokens travel in query strings, and
 the mock must not write them to a log.
+
+The mock is for one machine: binding an address beyond loopback needs ``allow_remote`` (the
+CLI's ``--allow-remote``), since anyone who can reach it can use its accounts.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import threading
 import time
@@ -14,14 +18,46 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 
 from attachkit.mock.app import MockApp
-from attachkit.mock.config import MockConfig
+from attachkit.mock.config import CONTROL_TOKEN_HEADER, MockConfig
 from attachkit.mock.faults import Faults
-from attachkit.mock.transport import TrackingH11Protocol
+from attachkit.mock.guard import (
+    ACCEPT_BACKLOG,
+    ConnectionLimits,
+    default_max_connections,
+    guarded_protocol,
+)
 
-__all__ = ["MockServer", "bind_socket", "uvicorn_config"]
+__all__ = ["MockServer", "RemoteBindRefused", "bind_socket", "is_loopback", "uvicorn_config"]
+
+
+class RemoteBindRefused(ValueError):
+    """A host beyond loopback was asked for without ``allow_remote``."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether every address ``host`` names is a loopback address (127.0.0.0/8, ::1)."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return False
+    return bool(infos) and all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
+
+
+def check_bind_host(host: str, allow_remote: bool) -> None:
+    if not allow_remote and not is_loopback(host):
+        raise RemoteBindRefused(
+            f"{host} is reachable from other machines; the mock accepts public development "
+            "credentials and a control API that wipes its data. Pass --allow-remote "
+            "(MockServer(allow_remote=True)) if that is really wanted."
+        )
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -38,9 +74,15 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def uvicorn_config(app: MockApp, log_level: str = "warning") -> uvicorn.Config:
+    config = app.config
+    limits = ConnectionLimits(
+        header_timeout=config.header_timeout_seconds,
+        body_timeout=config.body_timeout_seconds,
+        max_connections=config.max_connections or default_max_connections(),
+    )
     return uvicorn.Config(
         app,
-        http=TrackingH11Protocol,
+        http=guarded_protocol(limits),
         lifespan="off",
         access_log=False,
         log_level=log_level,
@@ -48,6 +90,7 @@ def uvicorn_config(app: MockApp, log_level: str = "warning") -> uvicorn.Config:
         # thing a test measures.
         timeout_keep_alive=30,
         h11_max_incomplete_event_size=64 * 1024,
+        backlog=ACCEPT_BACKLOG,
     )
 
 
@@ -66,12 +109,20 @@ class MockServer:
         port: int = 0,
         log_level: str = "warning",
         clock: Callable[[], float] = time.monotonic,
+        allow_remote: bool = False,
     ) -> None:
         """``clock`` times lock-outs and session expiry (see ``MockApp``); tests fake it."""
+        check_bind_host(host, allow_remote)
         self.config = config or MockConfig()
         self.host = host
         self.app = MockApp(self.config, clock=clock)
-        self._sock = bind_socket(host, port)
+        #: The ``/_mock/`` token (``config.control_token``, or the one generated at start).
+        self.control_token: str = self.app.control_token
+        try:
+            self._sock = bind_socket(host, port)
+        except BaseException:
+            self.app.close()
+            raise
         self.port: int = self._sock.getsockname()[1]
         self._server = uvicorn.Server(uvicorn_config(self.app, log_level))
         self._thread: threading.Thread | None = None
@@ -107,8 +158,21 @@ class MockServer:
     def ws_password(self) -> str:
         return self.config.ws_users[self.ws_user]
 
+    @property
+    def control_headers(self) -> dict[str, str]:
+        """The header a ``/_mock/`` request needs: ``{"X-Attachkit-Mock-Token": token}``."""
+        return {CONTROL_TOKEN_HEADER: self.control_token}
+
+    def control_client(self, **options: Any) -> httpx.Client:
+        """An httpx client for ``/_mock/`` on this server, sending the control token."""
+        headers = {**self.control_headers, **options.pop("headers", {})}
+        return httpx.Client(base_url=self.base_url, headers=headers, **options)
+
     def reset(self) -> None:
-        """Clear attachments, faults, lock-outs and sessions (like ``POST /_mock/reset``)."""
+        """Clear attachments, faults, lock-outs and sessions (like ``POST /_mock/reset``).
+
+        In-process, like ``faults``: it calls the app directly, so it needs no token.
+        """
         self.app.reset()
 
     # -- life cycle ------------------------------------------------------------------------------

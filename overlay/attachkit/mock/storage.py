@@ -8,13 +8,18 @@ Layout of a data directory::
 
 An upload is written under ``tmp/`` and renamed into ``files/`` in the same transaction that
 inserts its row, so a crash or a refused upload never leaves a half file that a download could
-serve. One connection guarded by a lock serves every thread: the statements are tiny, and a
+serve. A crash between the rename and the commit (or between a delete's commit and its
+unlink) can still leave a file with no row; opening a data directory therefore removes files
+with no row, rows with no file and everything in ``tmp/``, and says how many (``recovery``).
+
+One connection guarded by a lock serves every thread: the statements are tiny, and a
 single connection makes the id counters trivially race-free.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
 import shutil
@@ -29,7 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Attachment", "IncomingFile", "Storage"]
+__all__ = ["Attachment", "IncomingFile", "Recovery", "Storage"]
+
+log = logging.getLogger("attachkit.mock")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS attachments (
@@ -121,6 +128,24 @@ class IncomingFile:
         self.path.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """What opening a data directory cleaned up after an unclean stop."""
+
+    orphan_files: int = 0  # in files/ with no row: their upload was never acknowledged
+    missing_files: int = 0  # rows whose file is gone: such an attachment cannot be served
+    partial_uploads: int = 0  # in tmp/: uploads cut short
+
+    def describe(self) -> str:
+        if not (self.orphan_files or self.missing_files or self.partial_uploads):
+            return ""
+        return (
+            f"recovered the data directory: removed {self.orphan_files} file(s) with no record, "
+            f"{self.missing_files} record(s) with no file and {self.partial_uploads} partial "
+            "upload(s)"
+        )
+
+
 class Storage:
     """The data directory; ``Storage(None)`` makes a temporary one that ``close()`` removes."""
 
@@ -133,9 +158,6 @@ class Storage:
         self.tmp_dir = self.root / "tmp"
         self.files_dir.mkdir(parents=True, exist_ok=True)
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
-        # Leftovers of uploads interrupted by a crash are garbage: nothing refers to them.
-        for leftover in self.tmp_dir.iterdir():
-            leftover.unlink(missing_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(
             self.root / "mock.sqlite3", check_same_thread=False, isolation_level=None
@@ -144,6 +166,25 @@ class Storage:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self.recovery = self._recover()
+        if self.recovery.describe():
+            log.warning("%s in %s", self.recovery.describe(), self.root)
+
+    def _recover(self) -> Recovery:
+        """Make files/ and the table agree again; empty tmp/ (nothing refers to it)."""
+        partial = 0
+        for leftover in self.tmp_dir.iterdir():
+            leftover.unlink(missing_ok=True)
+            partial += 1
+        with self._transaction() as db:
+            keys = {row[0] for row in db.execute("SELECT key FROM attachments")}
+            on_disk = {path.name for path in self.files_dir.iterdir()}
+            missing = keys - on_disk
+            db.executemany("DELETE FROM attachments WHERE key = ?", [(k,) for k in missing])
+        orphans = on_disk - keys
+        for name in orphans:
+            (self.files_dir / name).unlink(missing_ok=True)
+        return Recovery(len(orphans), len(missing), partial)
 
     # -- life cycle ---------------------------------------------------------------------------
 

@@ -1,12 +1,13 @@
 """A local mock of CodeArts Req, COC and WorldServer, driven by attachkit's OpenAPI specs.
 
-Needs the ``attachkit[mock]`` extra (uvicorn and jsonschema). In-process use::
+Needs the ``attachkit[mock]`` extra (uvicorn, jsonschema, regex). In-process use::
 
     from attachkit.mock import MockServer
 
     with MockServer() as mock:          # 127.0.0.1, a free port, a temporary data directory
         mock.base_url, mock.credentials, mock.ws_user, mock.ws_password
         mock.faults.status("GET", "/v1/incident/attachments/*", 503, retry_after=1)
+        mock.control_client().get("/_mock/attachments")  # the /_mock/ API, with its token
 
 From a shell: ``attachkit mock serve --port 8080`` (or ``python -m attachkit.mock serve``).
 """
@@ -39,11 +40,13 @@ _LAZY = {
     "DEV_WS_PASSWORD": "attachkit.mock.config",
     "DEV_WS_USER": "attachkit.mock.config",
     "AkSkAccount": "attachkit.mock.config",
+    "CONTROL_TOKEN_HEADER": "attachkit.mock.config",
     "Limits": "attachkit.mock.config",
     "MockConfig": "attachkit.mock.config",
     "FaultRule": "attachkit.mock.faults",
     "Faults": "attachkit.mock.faults",
     "MockServer": "attachkit.mock.server",
+    "RemoteBindRefused": "attachkit.mock.server",
 }
 
 
@@ -64,10 +67,12 @@ __all__ = [
     "DEV_WS_USER",
     "DEV_WS_PASSWORD",
     "AkSkAccount",
+    "CONTROL_TOKEN_HEADER",
     "Limits",
     "MockConfig",
     "MockApp",
     "MockServer",
+    "RemoteBindRefused",
     "FaultRule",
     "Faults",
     "create_app",

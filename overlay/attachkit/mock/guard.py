@@ -128,12 +128,10 @@ class _Guarded(TrackingH11Protocol):
             self._head_bytes = False
 
     def on_response_complete(self) -> None:
-        super().on_response_complete()
-        if self.conn.their_state is h11.IDLE and self._head_started is not None:
-            # A pipelined head that is still incomplete keeps its deadline; otherwise the
-            # idle kept-alive connection is uvicorn's timeout_keep_alive's business.
-            return
+        # A pipelined request already buffered starts its body clock now, not when its
+        # bytes arrived. An idle kept-alive connection is uvicorn's timeout_keep_alive's.
         self._last_read = time.monotonic()
+        super().on_response_complete()
 
     def pause_writing(self) -> None:
         self._write_paused_since = time.monotonic()

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import attrs
-import httpx
 import pytest
 
 import attachkit
@@ -69,7 +68,7 @@ def fetch(mock: MockServer, address: str, tmp_path: Path) -> bytes:
 
 
 def attachment_count(mock: MockServer) -> int:
-    with httpx.Client(base_url=mock.base_url) as client:
+    with mock.control_client() as client:
         return len(client.get("/_mock/attachments").json())
 
 

@@ -17,13 +17,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from mock_helpers import (
-    COC_UPLOAD,
-    IPD_UPLOAD,
-    SCRUM_UPLOAD,
-    scrum_path,
-    upload_scrum,
-)
 
 from attachkit.credentials import Credentials
 from attachkit.mock import FaultRule, Limits, MockConfig, MockServer
@@ -32,6 +25,13 @@ from attachkit.mock.multipart import MultipartParser, PartData, PartStart
 from attachkit.mock.server import RemoteBindRefused, is_loopback
 from attachkit.mock.storage import Recovery
 from attachkit.signing import AkSkAuth
+from tests.mock_helpers import (
+    COC_UPLOAD,
+    IPD_UPLOAD,
+    SCRUM_UPLOAD,
+    scrum_path,
+    upload_scrum,
+)
 
 MiB = 1024 * 1024
 
@@ -610,7 +610,7 @@ def test_a_range_the_mock_cannot_use_is_answered_as_rfc_9110_says(
 ) -> None:
     attachment_id = upload_scrum(signed_client, "r.txt", b"0123456789")
     answer = signed_client.get(
-        scrum_path(attachment_id), headers={"Range": range_header.encode("utf-8")}
+        scrum_path(attachment_id), headers={b"Range": range_header.encode("utf-8")}
     )
     assert answer.status_code == status
     assert answer.headers.get("content-range") == content_range

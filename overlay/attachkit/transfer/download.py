@@ -9,7 +9,8 @@ in the page cache: ``durable=True`` fsyncs the file and its directory before the
 
 A dropped connection resumes with ``Range``/``If-Range`` inside the retry budget; a server that
 ignores the range or whose file changed makes the download start over. Whatever fails, the
-temporary file is removed and an existing file is never replaced unless ``overwrite=True``.
+temporary file is removed (``resume=True`` keeps it for the next run, see ``partials``) and an
+existing file is never replaced unless ``overwrite=True``.
 
 The pieces: ``sinks`` (where the bytes go), ``resume`` (the state machine that judges each
 answer), and the drivers that send, read and sleep, written once in ``_async/download.py`` with

@@ -17,6 +17,7 @@ import httpx
 
 from attachkit.errors import IntegrityError
 
+from . import partials
 from .multipart import Progress
 
 if TYPE_CHECKING:
@@ -66,6 +67,14 @@ class ResumeState:
             if self.validator is not None:
                 headers["If-Range"] = self.validator
         return headers
+
+    def continue_from(self, offset: int, sidecar: partials.Sidecar) -> None:
+        """Start after ``offset`` bytes an earlier run kept, of the file ``sidecar`` describes."""
+        self.offset = self.furthest = offset
+        self.total = sidecar.size
+        self.etag = sidecar.etag
+        self.validator = sidecar.validator
+        self._report()
 
     def _start_over(self) -> None:
         """Forget what was received: the next bytes come from offset 0 again."""

@@ -15,12 +15,13 @@ import queue
 import secrets
 import threading
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import httpx
 
 from attachkit.errors import DestinationExistsError
 
+from . import partials
 from .filenames import filename_from_content_disposition, sanitize_filename
 from .resume import Checksum
 
@@ -32,14 +33,23 @@ _EARLY_SYNC_BYTES = 64 * 1024 * 1024
 _BACKGROUND_BYTES = 4 * 1024 * 1024
 _QUEUED_CHUNKS = 3  # how far (in received chunks) the worker may fall behind the socket
 _new_hash = hashlib.sha256
+_HASH_READ_BYTES = 1024 * 1024
 
 
 class FileSink:
     """A hidden temporary file beside the target, renamed into place on success."""
 
-    def __init__(self, dest: str | os.PathLike[str], overwrite: bool, fallback: str, fsync: bool):
+    def __init__(
+        self,
+        dest: str | os.PathLike[str],
+        overwrite: bool,
+        fallback: str,
+        fsync: bool,
+        resume: bool = False,
+    ):
         self.overwrite = overwrite
         self.fsync = fsync
+        self.resume = resume
         self.fallback = sanitize_filename(fallback, "download")
         path = Path(dest)
         wants_dir = str(dest).endswith(("/", os.sep))
@@ -67,8 +77,31 @@ class FileSink:
         if not self.overwrite and os.path.lexists(path):
             raise DestinationExistsError(f"{path} exists; pass overwrite=True to replace it")
 
-    def open(self, response: httpx.Response) -> None:
+    def kept(self, url: str) -> tuple[int, partials.Sidecar] | None:
+        """Reopen the partial file an earlier run kept for ``url``: (its size, its sidecar).
+
+        Only with ``resume``. For a directory destination the target is found by the URL its
+        sidecar records; the part and the sidecar must both be there and agree on the URL.
+        """
+        if not self.resume:
+            return None
+        target = self.target or partials.find_for_url(self.directory, url)
+        if target is None:
+            return None
+        sidecar = partials.Sidecar.read(partials.sidecar_path(target))
+        part = partials.part_path(target)
+        if sidecar is None or sidecar.url != partials.public_url(url) or not part.is_file():
+            return None
+        self._check_free(target)
+        self.target = target
+        self.temp = part
+        self._file = open(part, "r+b", buffering=0)  # noqa: SIM115 - closed in commit/discard
+        return self._file.seek(0, os.SEEK_END), sidecar
+
+    def open(self, response: httpx.Response, total: int | None = None) -> None:
         if self._file is not None:
+            if self.resume and response.status_code == 200:
+                self._record(response, total)  # started over: the server's file changed
             return
         if self._make_directory:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -79,11 +112,28 @@ class FileSink:
             )
             self.target = self.directory / sanitize_filename(proposed, self.fallback)
             self._check_free(self.target)
+        if self.resume:
+            # A fixed name, so the next run finds it; a stale one of another URL is replaced.
+            self.temp = partials.part_path(self.target)
+            self._file = open(self.temp, "wb", buffering=0)  # noqa: SIM115 - closed in commit/discard
+            self._record(response, total)
+            return
         # Same directory, so the final rename never crosses a filesystem; hidden and random,
         # so it neither shows up as a real file nor collides with a parallel download.
         stem = self.target.name[:64]
         self.temp = self.directory / f".{stem}.{secrets.token_hex(6)}.part"
         self._file = open(self.temp, "xb", buffering=0)  # noqa: SIM115 - closed in commit/discard
+
+    def _record(self, response: httpx.Response, total: int | None) -> None:
+        """Write the sidecar before the first byte: a killed run leaves it with its part."""
+        assert self.target is not None
+        partials.Sidecar(
+            url=partials.public_url(str(response.request.url)),
+            target=self.target.name,
+            size=total,
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+        ).write(partials.sidecar_path(self.target))
 
     def write(self, chunk: bytes) -> None:
         assert self._file is not None
@@ -120,6 +170,13 @@ class FileSink:
         self._file.truncate()
         return True
 
+    def hash_into(self, hasher: Any) -> None:
+        """Feed the bytes already in the file to ``hasher``; the file stays at its end."""
+        assert self._file is not None
+        self._file.seek(0)
+        while chunk := self._file.read(_HASH_READ_BYTES):
+            hasher.update(chunk)
+
     def commit(self) -> Path:
         assert self._file is not None and self.temp is not None and self.target is not None
         self._join_flusher()
@@ -143,6 +200,9 @@ class FileSink:
             else:
                 os.unlink(self.temp)
         self.temp = None
+        if self.resume:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(partials.sidecar_path(self.target))
         if self.fsync:
             _fsync_directory(self.directory)
         return self.target
@@ -151,6 +211,8 @@ class FileSink:
         self._join_flusher()  # never close the descriptor under a running fdatasync
         if self._file is not None and not self._file.closed:
             self._file.close()
+        if self.resume:
+            return  # kept, with its sidecar, for the next run with resume
         if self.temp is not None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.temp)
@@ -194,10 +256,12 @@ class FileObjectSink:
 Sink = FileSink | FileObjectSink
 
 
-def make_sink(dest: Destination, overwrite: bool, fallback: str, fsync: bool) -> Sink:
+def make_sink(
+    dest: Destination, overwrite: bool, fallback: str, fsync: bool, resume: bool = False
+) -> Sink:
     if hasattr(dest, "write"):
         return FileObjectSink(dest)  # type: ignore[arg-type]
-    return FileSink(dest, overwrite, fallback, fsync)
+    return FileSink(dest, overwrite, fallback, fsync, resume)
 
 
 class Writer:
@@ -231,8 +295,20 @@ class Writer:
     def sha256(self) -> str | None:
         return None if self._hasher is None else self._hasher.hexdigest()
 
+    def resume_kept(self, url: str) -> tuple[int, partials.Sidecar] | None:
+        """Continue from the partial file an earlier run kept (see ``FileSink.kept``)."""
+        if not isinstance(self.sink, FileSink):
+            return None
+        kept = self.sink.kept(url)
+        if kept is not None and self._hasher is not None:
+            self.sink.hash_into(self._hasher)  # the checksum covers the kept bytes too
+        return kept
+
     def open(self, response: httpx.Response, total: int | None) -> None:
-        self.sink.open(response)
+        if isinstance(self.sink, FileSink):
+            self.sink.open(response, total)
+        else:
+            self.sink.open(response)
         if self._worker is None and total is not None and total > _BACKGROUND_BYTES:
             self._queue = queue.Queue(_QUEUED_CHUNKS)
             self._worker = threading.Thread(
@@ -296,8 +372,10 @@ class Writer:
         return self.sink.commit()
 
     def discard(self) -> None:
-        self._abandoned = True  # the worker skips what is still queued
-        self._stop()  # and is gone before the file is closed and removed
+        keeping = isinstance(self.sink, FileSink) and self.sink.resume
+        if not keeping:  # a kept part gets every byte received, so the next run asks for less
+            self._abandoned = True  # the worker skips what is still queued
+        self._stop()  # and is gone before the file is closed (and removed)
         self.sink.discard()
 
 

@@ -120,6 +120,7 @@ def download(
     fallback_filename: str = "download",
     durable: bool = False,
     checksum: Checksum | None = None,
+    resume: bool = False,
 ) -> DownloadResult:
     """Download ``request`` (a GET built by ``client.build_request``) into ``dest``.
 
@@ -130,12 +131,18 @@ def download(
     ``durable=True`` fsyncs the file and its directory before returning (a file path only);
     ``checksum="sha256"`` fills ``DownloadResult.sha256``. Raises ``DestinationExistsError``,
     ``APIError`` subclasses, ``TransportError``/``TimeoutError`` after the retry budget, or
-    ``IntegrityError`` on a size mismatch; no partial file is left behind.
+    ``IntegrityError`` on a size mismatch; no partial file is left behind, unless
+    ``resume=True``: then a failed or killed download keeps ``.NAME.part`` and a sidecar
+    (``partials``), and the next call with ``resume=True`` asks for the rest only (``Range`` +
+    ``If-Range``), or starts over when the server's file changed.
     """
-    sink = Writer(make_sink(dest, overwrite, fallback_filename, durable), checksum)
+    sink = Writer(make_sink(dest, overwrite, fallback_filename, durable, resume), checksum)
     state = ResumeState(sink, progress=progress)
     retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
     try:
+        kept = sink.resume_kept(str(request.url))
+        if kept is not None:
+            state.continue_from(*kept)
         chunks = _chunks(client, request, state, retry, error_parser, service)
         try:
             for chunk in chunks:

@@ -28,6 +28,7 @@ from attachkit.copying.addresses import (
 from attachkit.copying.engine import _spool
 from attachkit.errors import DestinationExistsError, TransportError, ValidationError
 from attachkit.mock import MockServer
+from attachkit.transfer.partials import part_path
 from tests.mock_helpers import IPD_ISSUE, IPD_PROJECT, ISSUE, PROJECT
 
 MiB = 1024 * 1024
@@ -343,3 +344,18 @@ def test_a_source_without_a_size_is_spooled_and_still_checked_against_the_limit(
     with pytest.raises(ValidationError, match="too large"):
         asyncio.run(spool_too_much())
     assert len(taken) == 11  # the 11th MiB is the one over the limit; nothing after it is read
+
+
+def test_a_copy_to_a_local_file_continues_with_resume(mock: MockServer, tmp_path: Path) -> None:
+    data = os.urandom(6 * MiB)
+    (tmp_path / "a.bin").write_bytes(data)
+    source = attachkit.copy(str(tmp_path / "a.bin"), SCRUM_PLACE, connections=connections(mock))
+    mock.faults.cut("GET", f"/v4/projects/{PROJECT}/issues/*", after_bytes=2 * MiB)
+    target = tmp_path / "copy.bin"
+    no_retry = attrs.evolve(connections(mock), max_retries=0)
+    with pytest.raises(TransportError):
+        attachkit.copy(source.destination, str(target), connections=no_retry, resume=True)
+    assert part_path(target).stat().st_size == 2 * MiB
+    attachkit.copy(source.destination, str(target), connections=no_retry, resume=True)
+    assert target.read_bytes() == data
+    assert not part_path(target).exists()

@@ -20,11 +20,13 @@ import httpx
 import pytest
 from mock_helpers import scrum_path, upload_scrum
 
+from attachkit.cli import main
+from attachkit.cli.exit_codes import EXIT_OK
 from attachkit.errors import TransportError
 from attachkit.mock import MockServer
 from attachkit.signing import AkSkAuth
 from attachkit.transfer import RetryPolicy, download, huawei_error_parser
-from attachkit.transfer.partials import Sidecar, part_path, sidecar_path
+from attachkit.transfer.partials import Sidecar, list_partials, part_path, sidecar_path
 
 MiB = 1024 * 1024
 NO_RETRY = RetryPolicy(max_retries=0)
@@ -212,3 +214,76 @@ def test_a_sidecar_of_another_url_is_not_trusted(
     assert [e.range for e in wire.exchanges] == [None]
     assert target.read_bytes() == data
     assert json.loads(json.dumps(sorted(p.name for p in tmp_path.iterdir()))) == ["big.bin"]
+
+
+_CLI_KILLED_PART_WAY = """
+import contextlib, os, signal, sys
+import attachkit.cli.run
+
+kill_at = int(sys.argv[1])
+
+@contextlib.contextmanager
+def killing_progress(args, label):
+    # The command's own progress hook, replaced to stop the process at an exact byte count.
+    def progress(done, total):
+        if done >= kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+    yield progress
+
+attachkit.cli.run.progress_bar = killing_progress
+from attachkit.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_the_cli_continues_a_killed_download_with_continue(
+    mock: MockServer,
+    stored: tuple[str, bytes],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path, data = stored
+    attachment_id = path.rsplit("/", 1)[1]
+    project, issue = path.split("/")[3], path.split("/")[5]
+    env = {
+        **os.environ,
+        "HUAWEICLOUD_SDK_AK": mock.credentials.ak,
+        "HUAWEICLOUD_SDK_SK": mock.credentials.sk,
+    }
+    command = [
+        "codearts-req", "--endpoint", mock.base_url, "scrum", "download", "--continue",
+        "--project-id", project, "--issue-id", issue, "--attachment-id", attachment_id,
+        "-o", str(tmp_path) + "/",
+    ]  # fmt: skip
+    killed = subprocess.run(
+        [sys.executable, "-c", _CLI_KILLED_PART_WAY, str(6 * MiB), *command],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    kept = part_path(tmp_path / "big.bin").stat().st_size
+    assert 0 < kept < len(data)
+
+    # The second run, in this process: every request and answer is counted at the transport.
+    exchanges: list[Exchange] = []
+    handle = httpx.HTTPTransport.handle_request
+
+    def counted(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+        response = handle(self, request)
+        length = int(response.headers.get("content-length", "-1"))
+        exchanges.append(
+            Exchange(request.headers.get("range"), request.headers.get("if-range"),
+                     response.status_code, length)
+        )  # fmt: skip
+        return response
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", counted)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["--json", *command]) == EXIT_OK
+    result = json.loads(capsys.readouterr().out)
+    assert [(e.range, e.status, e.content_length) for e in exchanges] == [
+        (f"bytes={kept}-", 206, len(data) - kept)
+    ]
+    assert Path(result["path"]).read_bytes() == data
+    assert list_partials(tmp_path) == []

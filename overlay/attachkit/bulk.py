@@ -181,6 +181,7 @@ async def adownload_all(
     *,
     jobs: int = 4,
     overwrite: bool = False,
+    resume: bool = False,
     source_project_id: str | None = None,
     progress: Progress | None = None,
 ) -> BulkDownload:
@@ -188,15 +189,17 @@ async def adownload_all(
 
     ``ipd`` is an async facade's ``.ipd`` namespace. ``progress(done, total)`` covers the whole
     set. A failure (an ``AttachkitError`` or a local ``OSError``) is recorded in the result and
-    the other downloads go on; listing the work item failing raises.
+    the other downloads go on; listing the work item failing raises. ``resume`` keeps what a
+    failed download received, and continues what an earlier run kept.
     """
     listing = await ipd.list(project_id, issue_id, source_project_id=source_project_id)
     planned = _plan(listing.result or [])
 
     async def fetch(attachment_id: str, target: Path, item_progress: Progress) -> DownloadResult:
         result: DownloadResult = await ipd.download(
-            project_id, attachment_id, target, overwrite=overwrite, progress=item_progress
-        )
+            project_id, attachment_id, target, overwrite=overwrite, resume=resume,
+            progress=item_progress,
+        )  # fmt: skip
         return result
 
     return await _download_each(
@@ -212,6 +215,7 @@ def download_all(
     *,
     jobs: int = 4,
     overwrite: bool = False,
+    resume: bool = False,
     source_project_id: str | None = None,
     progress: Progress | None = None,
 ) -> BulkDownload:
@@ -226,6 +230,7 @@ def download_all(
             attachment_id,
             target,
             overwrite=overwrite,
+            resume=resume,
             progress=item_progress,
         )
         result: DownloadResult = await anyio.to_thread.run_sync(call)

@@ -25,6 +25,13 @@ def add_download_all_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--overwrite", action="store_true", help="download again files that are already there"
     )
+    parser.add_argument(
+        "-c",
+        "--continue",
+        dest="resume",
+        action="store_true",
+        help="keep what a failed download received, and continue what an earlier run kept",
+    )
 
 
 def _jobs(text: str) -> int:
@@ -84,6 +91,7 @@ def ipd_download_all(args: argparse.Namespace) -> int:
                 args.output,
                 jobs=args.jobs,
                 overwrite=args.overwrite,
+                resume=args.resume,
                 source_project_id=args.source_project_id,
                 progress=progress,
             )

@@ -36,6 +36,13 @@ def add_cp_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     parser.add_argument("destination", metavar="DST")
     parser.add_argument("--name", help="name to store the copy under (default: the source's)")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing local file")
+    parser.add_argument(
+        "-c",
+        "--continue",
+        dest="resume",
+        action="store_true",
+        help="to a local file: keep a failed download's bytes, continue a kept one",
+    )
     parser.add_argument("--max-retries", type=int, default=None, help="retries after failures")
     parser.add_argument("--timeout", type=float, default=None, help="seconds per network wait")
     parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="JSON")
@@ -130,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
             connections=connections,
             filename=args.name,
             overwrite=args.overwrite,
+            resume=args.resume,
             progress=progress,
         )
     if args.json:

@@ -208,6 +208,7 @@ def _download(args: argparse.Namespace, label: str, call: Callable[..., Any]) ->
             progress=progress,
             durable=args.fsync,
             checksum="sha256" if args.sha256 else None,
+            resume=args.resume,
             **_transfer(args),
         )
     digest = f"  sha256 {result.sha256}" if result.sha256 else ""

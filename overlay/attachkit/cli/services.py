@@ -47,6 +47,13 @@ def _download_options(parser: argparse.ArgumentParser) -> None:
         help="flush the file to the disk before reporting success (survives a power loss)",
     )
     parser.add_argument("--sha256", action="store_true", help="print the file's SHA-256")
+    parser.add_argument(
+        "-c",
+        "--continue",
+        dest="resume",
+        action="store_true",
+        help="keep a failed download's bytes, and continue a kept one (like wget -c)",
+    )
     _transfer_options(parser)
 
 

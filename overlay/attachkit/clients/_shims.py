@@ -40,6 +40,7 @@ def download_all(
     *,
     jobs: int,
     overwrite: bool,
+    resume: bool,
     source_project_id: str | None,
     progress: Progress | None,
 ) -> BulkDownload:
@@ -48,7 +49,7 @@ def download_all(
 
     return bulk.download_all(
         ipd, project_id, issue_id, dest_dir, jobs=jobs, overwrite=overwrite,
-        source_project_id=source_project_id, progress=progress,
+        resume=resume, source_project_id=source_project_id, progress=progress,
     )  # fmt: skip
 
 
@@ -60,6 +61,7 @@ async def async_download_all(
     *,
     jobs: int,
     overwrite: bool,
+    resume: bool,
     source_project_id: str | None,
     progress: Progress | None,
 ) -> BulkDownload:
@@ -68,5 +70,5 @@ async def async_download_all(
 
     return await bulk.adownload_all(
         ipd, project_id, issue_id, dest_dir, jobs=jobs, overwrite=overwrite,
-        source_project_id=source_project_id, progress=progress,
+        resume=resume, source_project_id=source_project_id, progress=progress,
     )  # fmt: skip

@@ -55,6 +55,7 @@ def copy(
     connections: Connections | None = None,
     filename: str | None = None,
     overwrite: bool = False,
+    resume: bool = False,
     progress: Progress | None = None,
 ) -> CopyResult:
     """Copy one file; see ``acopy``. Runs its own event loop (use ``acopy`` inside one)."""
@@ -65,6 +66,7 @@ def copy(
             connections=connections,
             filename=filename,
             overwrite=overwrite,
+            resume=resume,
             progress=progress,
         )
     )
@@ -77,14 +79,16 @@ async def acopy(
     connections: Connections | None = None,
     filename: str | None = None,
     overwrite: bool = False,
+    resume: bool = False,
     progress: Progress | None = None,
 ) -> CopyResult:
     """Copy ``source`` to ``destination``: local paths or service addresses (``addresses``).
 
     ``filename`` names the copy (default: the source's own name); ``overwrite`` allows replacing
-    an existing local file; ``progress(done, total)`` follows the bytes written to the
-    destination. Raises ``ValidationError`` for a malformed address or what the destination
-    would refuse (checked before the body moves), and the facades' errors otherwise.
+    an existing local file; ``resume`` keeps a failed download to a local file and continues a
+    kept one (see ``attachkit.transfer.partials``); ``progress(done, total)`` follows the bytes
+    written to the destination. Raises ``ValidationError`` for a malformed address or what the
+    destination would refuse (checked before the body moves), and the facades' errors otherwise.
     """
     src = parse_address(source)
     dst = parse_address(destination)
@@ -106,7 +110,7 @@ async def acopy(
             return await _local_to_local(src, dst, filename, overwrite, progress)
         return await _local_to_service(src, dst, connections, filename, progress)
     if isinstance(dst, LocalPath):
-        return await _service_to_local(src, dst, connections, overwrite, progress)
+        return await _service_to_local(src, dst, connections, overwrite, resume, progress)
     return await _service_to_service(src, dst, connections, filename, progress)
 
 
@@ -147,11 +151,12 @@ async def _service_to_local(
     dst: LocalPath,
     connections: Connections,
     overwrite: bool,
+    resume: bool,
     progress: Progress | None,
 ) -> CopyResult:
     async with services.open_facade(src, connections) as facade:
         result = await services.download(
-            facade, src, dst.as_destination, overwrite=overwrite, progress=progress
+            facade, src, dst.as_destination, overwrite=overwrite, progress=progress, resume=resume
         )
     assert result.path is not None
     return CopyResult(str(src), str(result.path), result.size, result.path.name)

@@ -188,8 +188,9 @@ async def download(
     *,
     overwrite: bool,
     progress: Progress | None,
+    resume: bool = False,
 ) -> DownloadResult:
-    options: dict[str, Any] = {"overwrite": overwrite, "progress": progress}
+    options: dict[str, Any] = {"overwrite": overwrite, "progress": progress, "resume": resume}
     result: DownloadResult
     if isinstance(address, ScrumAddress):
         result = await facade.scrum.download(

@@ -153,6 +153,7 @@ class AsyncClient:
         timeout: Timeout,
         durable: bool = False,
         checksum: Checksum | None = None,
+        resume: bool = False,
     ) -> DownloadResult:
         """Stream the GET that ``kwargs`` describe into ``dest``, resuming after a cut."""
         return await async_download(
@@ -167,6 +168,7 @@ class AsyncClient:
             operation=operation.operation_id,
             durable=durable,
             checksum=checksum,
+            resume=resume,
         )
 
     def stream(

@@ -133,15 +133,18 @@ class AsyncScrumAttachments:
         timeout: Timeout = None,
         durable: bool = False,
         checksum: Checksum | None = None,
+        resume: bool = False,
     ) -> DownloadResult:
         """Stream the attachment into ``dest`` (file, directory or binary file object).
 
-        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``.
+        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
+        ``resume=True`` keeps a failed download's bytes and continues them next time.
         """
         kwargs = self._download_kwargs(project_id, issue_id, str(attachment_id))
         return await self._client.download(
             DOWNLOAD_SCRUM, kwargs, dest, overwrite=overwrite, progress=progress,
             max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
+            resume=resume,
         )  # fmt: skip
 
     def stream(
@@ -258,15 +261,18 @@ class AsyncIpdAttachments:
         timeout: Timeout = None,
         durable: bool = False,
         checksum: Checksum | None = None,
+        resume: bool = False,
     ) -> DownloadResult:
         """Stream the attachment into ``dest`` (file, directory or binary file object).
 
-        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``.
+        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
+        ``resume=True`` keeps a failed download's bytes and continues them next time.
         """
         kwargs = self._download_kwargs(project_id, str(attachment_id))
         return await self._client.download(
             DOWNLOAD_IPD, kwargs, dest, overwrite=overwrite, progress=progress,
             max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
+            resume=resume,
         )  # fmt: skip
 
     def stream(
@@ -292,6 +298,7 @@ class AsyncIpdAttachments:
         *,
         jobs: int = 4,
         overwrite: bool = False,
+        resume: bool = False,
         source_project_id: str | None = None,
         progress: Progress | None = None,
     ) -> BulkDownload:
@@ -299,9 +306,10 @@ class AsyncIpdAttachments:
 
         Returns ``attachkit.bulk.BulkDownload``: each attachment downloaded, skipped (already
         there with the listed size) or failed (the others still complete); see ``attachkit.bulk``.
+        ``resume=True`` keeps what a failed download received and continues what a run kept.
         """
         return await async_download_all(
-            self, project_id, issue_id, dest_dir, jobs=jobs, overwrite=overwrite,
+            self, project_id, issue_id, dest_dir, jobs=jobs, overwrite=overwrite, resume=resume,
             source_project_id=source_project_id, progress=progress,
         )  # fmt: skip
 
@@ -455,15 +463,18 @@ class AsyncCoc(AsyncFacade):
         timeout: Timeout = None,
         durable: bool = False,
         checksum: Checksum | None = None,
+        resume: bool = False,
     ) -> DownloadResult:
         """Stream the attachment into ``dest`` (file, directory or binary file object).
 
-        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``.
+        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
+        ``resume=True`` keeps a failed download's bytes and continues them next time.
         """
         kwargs = self._download_kwargs(doc_id, ticket_type)
         return await self._client.download(
             DOWNLOAD_COC, kwargs, dest, overwrite=overwrite, progress=progress,
             max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
+            resume=resume,
         )  # fmt: skip
 
     def stream(

@@ -155,12 +155,14 @@ class AsyncWorldServer(AsyncFacade):
         timeout: Timeout = None,
         durable: bool = False,
         checksum: Checksum | None = None,
+        resume: bool = False,
     ) -> DownloadResult:
         """Stream the file whose ``internalName`` is ``filename`` into ``dest``.
 
         ``download_token`` fetches a file not yet attached to a resource; the upload's result
         carries it (``download_token=uploaded.download_token``, which may be unset).
-        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``.
+        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
+        ``resume=True`` keeps a failed download's bytes and continues them next time.
         """
         kwargs = self._download_kwargs(
             filename, resource_type, resource_id, attribute_name, download_token
@@ -168,6 +170,7 @@ class AsyncWorldServer(AsyncFacade):
         return await self._client.download(
             GET_WS_FILES, kwargs, dest, overwrite=overwrite, progress=progress,
             max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
+            resume=resume,
         )  # fmt: skip
 
     def stream(

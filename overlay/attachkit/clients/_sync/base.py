@@ -154,6 +154,7 @@ class Client:
         timeout: Timeout,
         durable: bool = False,
         checksum: Checksum | None = None,
+        resume: bool = False,
     ) -> DownloadResult:
         """Stream the GET that ``kwargs`` describe into ``dest``, resuming after a cut."""
         return download(
@@ -168,6 +169,7 @@ class Client:
             operation=operation.operation_id,
             durable=durable,
             checksum=checksum,
+            resume=resume,
         )
 
     def stream(

@@ -134,15 +134,18 @@ class ScrumAttachments:
         timeout: Timeout = None,
         durable: bool = False,
         checksum: Checksum | None = None,
+        resume: bool = False,
     ) -> DownloadResult:
         """Stream the attachment into ``dest`` (file, directory or binary file object).
 
-        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``.
+        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
+        ``resume=True`` keeps a failed download's bytes and continues them next time.
         """
         kwargs = self._download_kwargs(project_id, issue_id, str(attachment_id))
         return self._client.download(
             DOWNLOAD_SCRUM, kwargs, dest, overwrite=overwrite, progress=progress,
             max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
+            resume=resume,
         )  # fmt: skip
 
     def stream(
@@ -259,15 +262,18 @@ class IpdAttachments:
         timeout: Timeout = None,
         durable: bool = False,
         checksum: Checksum | None = None,
+        resume: bool = False,
     ) -> DownloadResult:
         """Stream the attachment into ``dest`` (file, directory or binary file object).
 
-        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``.
+        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
+        ``resume=True`` keeps a failed download's bytes and continues them next time.
         """
         kwargs = self._download_kwargs(project_id, str(attachment_id))
         return self._client.download(
             DOWNLOAD_IPD, kwargs, dest, overwrite=overwrite, progress=progress,
             max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
+            resume=resume,
         )  # fmt: skip
 
     def stream(
@@ -293,6 +299,7 @@ class IpdAttachments:
         *,
         jobs: int = 4,
         overwrite: bool = False,
+        resume: bool = False,
         source_project_id: str | None = None,
         progress: Progress | None = None,
     ) -> BulkDownload:
@@ -300,9 +307,10 @@ class IpdAttachments:
 
         Returns ``attachkit.bulk.BulkDownload``: each attachment downloaded, skipped (already
         there with the listed size) or failed (the others still complete); see ``attachkit.bulk``.
+        ``resume=True`` keeps what a failed download received and continues what a run kept.
         """
         return download_all(
-            self, project_id, issue_id, dest_dir, jobs=jobs, overwrite=overwrite,
+            self, project_id, issue_id, dest_dir, jobs=jobs, overwrite=overwrite, resume=resume,
             source_project_id=source_project_id, progress=progress,
         )  # fmt: skip
 
@@ -456,15 +464,18 @@ class Coc(Facade):
         timeout: Timeout = None,
         durable: bool = False,
         checksum: Checksum | None = None,
+        resume: bool = False,
     ) -> DownloadResult:
         """Stream the attachment into ``dest`` (file, directory or binary file object).
 
-        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``.
+        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
+        ``resume=True`` keeps a failed download's bytes and continues them next time.
         """
         kwargs = self._download_kwargs(doc_id, ticket_type)
         return self._client.download(
             DOWNLOAD_COC, kwargs, dest, overwrite=overwrite, progress=progress,
             max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
+            resume=resume,
         )  # fmt: skip
 
     def stream(

@@ -18,7 +18,6 @@ from pathlib import Path
 import attrs
 import httpx
 import pytest
-from mock_helpers import scrum_path, upload_scrum
 
 from attachkit.cli import main
 from attachkit.cli.exit_codes import EXIT_OK
@@ -27,6 +26,7 @@ from attachkit.mock import MockServer
 from attachkit.signing import AkSkAuth
 from attachkit.transfer import RetryPolicy, download, huawei_error_parser
 from attachkit.transfer.partials import Sidecar, list_partials, part_path, sidecar_path
+from tests.mock_helpers import scrum_path, upload_scrum
 
 MiB = 1024 * 1024
 NO_RETRY = RetryPolicy(max_retries=0)

@@ -20,6 +20,7 @@ __all__ = [
     "BodyNotReplayableError",
     "IntegrityError",
     "DestinationExistsError",
+    "LocalFileError",
     "UnexpectedResponseError",
     "APIError",
     "BadRequestError",
@@ -83,6 +84,19 @@ class IntegrityError(AttachkitError):
 
 class DestinationExistsError(AttachkitError, FileExistsError):
     """A download would overwrite an existing file and ``overwrite=True`` was not given."""
+
+
+class LocalFileError(AttachkitError):
+    """A local file could not be read or written.
+
+    ``path`` is the file (or directory) involved and ``reason`` the operating system's words for
+    what went wrong (its ``strerror``: "No space left on device", "Permission denied", …).
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
 
 
 class UnexpectedResponseError(AttachkitError):

@@ -9,16 +9,18 @@ The streams themselves are ``_async/multipart.py`` and its generated twin ``_syn
 
 from __future__ import annotations
 
+import errno
 import io
 import mimetypes
 import os
 import re
 import secrets
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from attachkit.errors import BodyNotReplayableError, IntegrityError
+from attachkit.errors import BodyNotReplayableError, IntegrityError, LocalFileError
 
 from ._async.multipart import AsyncBodyStream
 from ._sync.multipart import BodyStream
@@ -100,9 +102,7 @@ class MultipartFile:
             default_name = "upload"
         elif isinstance(source, str | os.PathLike):
             self._path = Path(source)
-            file_size = self._path.stat().st_size  # FileNotFoundError early, before any request
-            if not self._path.is_file():
-                raise IsADirectoryError(f"{self._path} is not a regular file")
+            file_size = _regular_file_size(self._path)  # checked early, before any request
             self.replayable = True
             default_name = self._path.name
         elif hasattr(source, "read"):
@@ -207,7 +207,10 @@ class _open_source:  # noqa: N801 - used like open()
 
     def __enter__(self) -> BinaryIO:
         if self._body._path is not None:
-            self._owned = open(self._body._path, "rb", buffering=0)  # noqa: SIM115
+            try:
+                self._owned = open(self._body._path, "rb", buffering=0)  # noqa: SIM115
+            except OSError as error:
+                raise _local_file_error(self._body._path, error) from error
             return self._owned
         assert self._body._file is not None
         return self._body._file
@@ -215,6 +218,27 @@ class _open_source:  # noqa: N801 - used like open()
     def __exit__(self, *exc: object) -> None:
         if self._owned is not None:
             self._owned.close()
+
+
+def _local_file_error(path: Path, error: OSError) -> LocalFileError:
+    return LocalFileError(str(path), error.strerror or type(error).__name__)
+
+
+def _regular_file_size(path: Path) -> int:
+    """The size of the regular file at ``path``; ``LocalFileError`` for anything else.
+
+    A directory, a pipe or a device has no size to put in ``Content-Length`` up front (a pipe
+    can be uploaded as a file object with ``size=``).
+    """
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise _local_file_error(path, error) from error
+    if stat.S_ISDIR(status.st_mode):
+        raise LocalFileError(str(path), os.strerror(errno.EISDIR))
+    if not stat.S_ISREG(status.st_mode):
+        raise LocalFileError(str(path), "not a regular file (upload a pipe as a file object)")
+    return status.st_size
 
 
 def _byte_view(source: bytes | bytearray | memoryview) -> bytes | memoryview:

@@ -185,7 +185,7 @@ def test_coc_refuses_types_and_sizes_it_cannot_store_before_sending(
         coc.upload(b"MZ...", filename="tool.exe")
     assert caught.value.parameter == "file"
     assert ".pdf" in caught.value.rule
-    with pytest.raises(errors.ValidationError, match="at most 10 MB"):
+    with pytest.raises(errors.ValidationError, match="at most 10 MiB"):
         coc.upload(b"\0" * (10 * 1024 * 1024 + 1), filename="big.txt")
 
 
@@ -633,7 +633,7 @@ def test_upload_size_limit_is_optional_and_placeholders_are_empty_files() -> Non
 
     # WorldServer documents no limit: no max_bytes, no check (it used to pass 2**63).
     assert upload_body("file", b"x" * 1000, "a.txt", None).size == 1000
-    with pytest.raises(errors.ValidationError, match="at most 0 MB"):
+    with pytest.raises(errors.ValidationError, match="at most 10 bytes"):
         upload_body("file", b"x" * 1000, "a.txt", None, max_bytes=10)
     for file_class in (CocFile, WsFile):
         placeholder = empty_file(file_class)

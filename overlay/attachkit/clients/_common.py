@@ -56,9 +56,14 @@ def upload_body(
         )
     if max_bytes is not None and body.size > max_bytes:
         raise ValidationError(
-            "file", f"{body.size} bytes is too large", f"at most {max_bytes // MB} MB"
+            "file", f"{body.size} bytes is too large", f"at most {binary_size(max_bytes)}"
         )
     return body
+
+
+def binary_size(size: int) -> str:
+    """A documented limit in the unit it is defined in: "10 MiB" (10 * 1024 * 1024 bytes)."""
+    return f"{size // MB} MiB" if size >= MB and size % MB == 0 else f"{size:,} bytes"
 
 
 def client_policy(max_retries: int | None, retry_policy: RetryPolicy | None) -> RetryPolicy:

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 import httpx
 
-from attachkit.clients._common import MB
+from attachkit.clients._common import binary_size
 from attachkit.clients.huawei import (
     COC_EXTENSIONS,
     COC_MAX_BYTES,
@@ -239,7 +239,7 @@ def check_destination(address: ServiceAddress, filename: str, size: int | None) 
         raise ValidationError(
             "file",
             f"{size} bytes is too large for {service_of(address)} ({address})",
-            f"at most {limit // MB} MB",
+            f"at most {binary_size(limit)}",
         )
 
 

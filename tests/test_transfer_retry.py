@@ -304,3 +304,47 @@ def test_raise_for_status_sync_and_async() -> None:
 
     with pytest.raises(NotFoundError):
         asyncio.run(async_raise_for_status(httpx.Response(404, text="gone"), text_error_parser))
+
+
+def _refused() -> httpx.ConnectError:
+    """What httpx raises when nothing listens: a ConnectError caused by ConnectionRefusedError."""
+    try:
+        try:
+            raise ConnectionRefusedError(111, "Connection refused")
+        except ConnectionRefusedError as cause:
+            raise httpx.ConnectError("[Errno 111] Connection refused") from cause
+    except httpx.ConnectError as error:
+        return error
+
+
+def test_a_refused_connection_is_retried_once_quickly_not_with_the_whole_budget():
+    transport, calls = _scripted(*[_refused() for _ in range(5)])
+    sleeps: list[float] = []
+    policy = RetryPolicy(max_retries=4, sleep=sleeps.append, random=lambda: 1.0)
+    with httpx.Client(transport=transport) as client, pytest.raises(TransportError):
+        send_with_retries(
+            client, lambda: client.build_request("GET", "http://t/x"), policy, idempotent=True
+        )
+    assert len(calls) == 2
+    assert sleeps == [policy.refused_delay]
+    assert policy.refused_delay <= 0.25
+
+
+def test_a_refused_connection_then_a_listener_succeeds():
+    transport, calls = _scripted(_refused(), httpx.Response(200, text="ok"))
+    policy = RetryPolicy(sleep=lambda s: None)
+    with httpx.Client(transport=transport) as client:
+        response = send_with_retries(
+            client, lambda: client.build_request("GET", "http://t/x"), policy, idempotent=True
+        )
+    assert response.text == "ok" and len(calls) == 2
+
+
+def test_no_retry_for_a_refused_connection_when_the_budget_is_zero():
+    transport, calls = _scripted(_refused())
+    policy = RetryPolicy(max_retries=0, sleep=lambda s: None)
+    with httpx.Client(transport=transport) as client, pytest.raises(TransportError):
+        send_with_retries(
+            client, lambda: client.build_request("GET", "http://t/x"), policy, idempotent=True
+        )
+    assert len(calls) == 1

@@ -56,6 +56,12 @@ class RetryPolicy:
     max_delay: float = 20.0
     # A server may ask for a long pause; we wait at most this long before trying again.
     max_retry_after: float = 60.0
+    # A refused connection is a definite answer: nothing listens at that address. That is
+    # nearly always a wrong endpoint or port, or a service that is down, which no backoff rides
+    # out; the full budget only made the user wait seconds for the same answer. One quick retry
+    # still covers a listener that is restarting.
+    refused_retries: int = 1
+    refused_delay: float = 0.2
     sleep: Callable[[float], None] = attrs.field(default=time.sleep, repr=False)
     async_sleep: Callable[[float], Awaitable[None]] = attrs.field(default=anyio.sleep, repr=False)
     random: Callable[[], float] = attrs.field(default=random.random, repr=False)
@@ -91,6 +97,23 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, seconds)
 
 
+def is_connection_refused(exc: BaseException) -> bool:
+    """Whether ``exc`` (httpx's error, or what it wraps) is a refused TCP connection."""
+    pending: list[BaseException] = [exc]
+    for _ in range(16):  # a bounded walk down the chain of causes (and exception groups)
+        if not pending:
+            return False
+        seen = pending.pop()
+        if isinstance(seen, ConnectionRefusedError):
+            return True
+        if isinstance(seen, BaseExceptionGroup):
+            pending.extend(seen.exceptions)
+        cause = seen.__cause__ or seen.__context__
+        if cause is not None:
+            pending.append(cause)
+    return False
+
+
 def should_retry_exception(exc: BaseException, *, idempotent: bool, replayable: bool) -> bool:
     """Whether a request that raised ``exc`` may be sent again."""
     if not replayable or isinstance(exc, _DETERMINISTIC_ERRORS):
@@ -123,6 +146,7 @@ class RetryState:
     replayable: bool = True
     operation: str | None = None
     failures: int = 0
+    refusals: int = 0
 
     def _next_delay(self, response: httpx.Response | None) -> float | None:
         if self.failures >= self.policy.max_retries:
@@ -134,9 +158,17 @@ class RetryState:
     def after_exception(self, exc: httpx.TransportError) -> float:
         """Delay before retrying after ``exc``; raises the mapped attachkit error otherwise."""
         if should_retry_exception(exc, idempotent=self.idempotent, replayable=self.replayable):
+            if is_connection_refused(exc):
+                return self._after_refusal(exc)
             delay = self._next_delay(None)
             if delay is not None:
                 return delay
+        raise transport_error_from(exc, self.operation) from exc
+
+    def _after_refusal(self, exc: httpx.TransportError) -> float:
+        if self.refusals < self.policy.refused_retries and self._next_delay(None) is not None:
+            self.refusals += 1
+            return self.policy.refused_delay
         raise transport_error_from(exc, self.operation) from exc
 
     def after_status(self, response: httpx.Response) -> float | None:

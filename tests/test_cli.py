@@ -135,7 +135,7 @@ def test_invalid_parameter_is_a_usage_error_without_traceback(
         "--project-id", "short", "--issue-id", "956239067176935400",
     )  # fmt: skip
     assert code == EXIT_USAGE
-    assert "project_id" in err and "minLength 32" in err
+    assert "--project-id" in err and "minLength 32" in err
     assert "Traceback" not in err
 
 
@@ -198,10 +198,30 @@ def test_sk_on_the_command_line_draws_a_warning(
     assert "warning: an SK on the command line" in err
 
 
-def test_argument_mistakes_exit_with_usage() -> None:
-    with pytest.raises(SystemExit) as caught:
-        main(["codearts-req", "scrum", "download", "--project-id", "x"])
-    assert caught.value.code == EXIT_USAGE
+def test_argument_mistakes_exit_with_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "codearts-req", "scrum", "download", "--project-id", "x")
+    assert code == EXIT_USAGE
+    assert err.count("\n") == 1 and "--issue-id" in err
+
+
+def test_a_bug_is_one_line_and_its_traceback_needs_debug(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import attachkit.cli.run as cli_run
+
+    def broken(args: object) -> int:
+        raise RuntimeError("something attachkit got wrong")
+
+    monkeypatch.setattr(cli_run, "ipd_list", broken)
+    argv = ["codearts-req", "--endpoint", "http://127.0.0.1:9", "ipd", "list",
+            "--project-id", SCRUM_PROJECT, "--issue-id", "956239067176935400"]  # fmt: skip
+    code, _, err = run(capsys, *argv)
+    assert code == EXIT_SERVICE_ERROR
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert "internal error: RuntimeError: something attachkit got wrong" in err
+    assert "--debug" in err
+    code, _, err = run(capsys, *argv, "--debug")
+    assert "Traceback" in err and "something attachkit got wrong" in err
 
 
 @pytest.mark.parametrize(
@@ -215,7 +235,8 @@ def test_argument_mistakes_exit_with_usage() -> None:
         (errors.ServerError(503), EXIT_SERVICE_ERROR),
         # The service answered 2xx, just not as documented: not "no answer" (EXIT_TRANSPORT).
         (errors.UnexpectedResponseError(201, "not documented"), EXIT_SERVICE_ERROR),
-        (RuntimeError("bug"), None),  # a bug in attachkit still shows its traceback
+        (errors.LocalFileError("out/f.bin", "No space left on device"), EXIT_USAGE),
+        (RuntimeError("bug"), None),  # a bug in attachkit: one line, the traceback with --debug
     ],
 )
 def test_each_error_family_has_its_exit_code(error: BaseException, code: int | None) -> None:

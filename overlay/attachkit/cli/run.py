@@ -5,77 +5,74 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
-import json
 import os
 import sys
+import traceback
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 from attachkit import errors
-from attachkit.cli.exit_codes import (
-    EXIT_AUTH,
-    EXIT_INTEGRITY,
-    EXIT_NOT_FOUND,
-    EXIT_OK,
-    EXIT_SERVICE_ERROR,
-    EXIT_TRANSPORT,
-    EXIT_USAGE,
-)
+from attachkit.cli.exit_codes import EXIT_OK, EXIT_SERVICE_ERROR
+from attachkit.cli.failures import error_object, exit_code_for, message_for, missing_extra
+from attachkit.cli.progress import progress_bar
 from attachkit.cli.services import SK_ON_COMMAND_LINE_WARNING
-
-# Most specific first: the first class an error is an instance of decides the exit code.
-_EXIT_FOR_ERROR: tuple[tuple[type[BaseException], int], ...] = (
-    (errors.CredentialsNotFoundError, EXIT_AUTH),
-    (errors.AuthenticationError, EXIT_AUTH),
-    (errors.PermissionDeniedError, EXIT_AUTH),
-    (errors.NotFoundError, EXIT_NOT_FOUND),
-    (errors.DestinationExistsError, EXIT_USAGE),
-    (errors.IntegrityError, EXIT_INTEGRITY),
-    (errors.TransportError, EXIT_TRANSPORT),
-    (errors.ValidationError, EXIT_USAGE),
-    (errors.ConfigurationError, EXIT_USAGE),
-    (errors.APIError, EXIT_SERVICE_ERROR),
-    # A success status with an answer the spec does not document: the service did answer, so
-    # this is not "no answer" (EXIT_TRANSPORT) but something about the service to look into.
-    (errors.UnexpectedResponseError, EXIT_SERVICE_ERROR),
-    (FileNotFoundError, EXIT_USAGE),
-    (IsADirectoryError, EXIT_USAGE),
-    (PermissionError, EXIT_USAGE),
-)
-
-
-def exit_code_for(error: BaseException) -> int | None:
-    for error_type, code in _EXIT_FOR_ERROR:
-        if isinstance(error, error_type):
-            return code
-    return None
+from attachkit.cli.streams import STDIO, download_target, result_stream, upload_source
+from attachkit.cli.terminal import safe_json, safe_text
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Run the handler the parser chose; a user's mistake ends in a message, not a traceback."""
+    """Run the handler the parser chose; an expected failure ends in one line, not a traceback.
+
+    A bug in attachkit ends in one line too, unless ``--debug`` asks for the traceback.
+    """
     handler: Callable[[argparse.Namespace], int]
-    if hasattr(args, "func"):  # `attachkit mock serve` brings its own function
-        handler = args.func
-    else:
-        module_name, function_name = args.handler.split(":")
-        handler = getattr(importlib.import_module(module_name), function_name)
     try:
-        return handler(args)
-    except Exception as error:
-        code = exit_code_for(error)
-        if code is None:
-            raise
-        if isinstance(error, OSError) and not isinstance(error, errors.AttachkitError):
-            message = f"{error.strerror}: {error.filename}"
+        if hasattr(args, "func"):  # `attachkit mock serve` brings its own function
+            handler = args.func
         else:
-            message = str(error)
-        if args.json:
-            print(
-                json.dumps({"error": type(error).__name__, "message": message, "exit_code": code})
-            )
-        print(f"attachkit: error: {message}", file=sys.stderr)
-        return code
+            module_name, function_name = args.handler.split(":")
+            handler = getattr(importlib.import_module(module_name), function_name)
+        return handler(args)
+    except ModuleNotFoundError as error:
+        missing = missing_extra(error, _command_name(args))
+        if missing is None:
+            return _report_bug(args, error)
+        return report_failure(args, missing)
+    except Exception as error:
+        if exit_code_for(error) is None:
+            return _report_bug(args, error)
+        return report_failure(args, error)
+
+
+def _command_name(args: argparse.Namespace) -> str:
+    parts = ["attachkit", args.command]
+    if getattr(args, "mock_command", None):
+        parts.append(args.mock_command)
+    return " ".join(parts)
+
+
+def report_failure(args: argparse.Namespace | None, error: BaseException) -> int:
+    """Print ``error`` as one line on stderr (and as a JSON object on stdout with --json)."""
+    code = exit_code_for(error)
+    assert code is not None
+    if args is not None and args.debug:
+        traceback.print_exception(error, file=sys.stderr)
+    if args is not None and args.json:
+        print(safe_json(error_object(error, code, args)), file=result_stream(args))
+    print(f"attachkit: error: {message_for(error, args)}", file=sys.stderr)
+    return code
+
+
+def _report_bug(args: argparse.Namespace, error: BaseException) -> int:
+    if args.debug:
+        traceback.print_exception(error, file=sys.stderr)
+    what = safe_text(f"{type(error).__name__}: {error}")
+    print(
+        f"attachkit: internal error: {what} (a bug in attachkit: run again with --debug for "
+        "the traceback and report it)",
+        file=sys.stderr,
+    )
+    return EXIT_SERVICE_ERROR
 
 
 # --- building facades from flags ---------------------------------------------------------------
@@ -145,7 +142,7 @@ def _shown(value: Any, missing: str = "?") -> str:
     """
     if value is None or _is_unset(value):
         return missing
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
+    return safe_text(value)
 
 
 def _is_unset(value: Any) -> bool:
@@ -157,53 +154,37 @@ def _is_unset(value: Any) -> bool:
 
 
 def _print(args: argparse.Namespace, value: Any, summary: str) -> int:
+    """The result: JSON or a summary, with whatever the server named escaped, line by line."""
     if args.json:
-        print(json.dumps(_as_data(value), ensure_ascii=False, indent=2))
+        text = safe_json(_as_data(value))
     else:
-        print(summary)
+        text = "\n".join(safe_text(line) for line in summary.split("\n"))
+    print(text, file=result_stream(args))
     return EXIT_OK
-
-
-@contextlib.contextmanager
-def progress_bar(args: argparse.Namespace, label: str) -> Iterator[Any]:
-    """A rich progress bar on a terminal; nothing with --quiet, --json or a redirected stderr."""
-    if args.quiet or args.json or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-        TransferSpeedColumn,
-    )
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        transient=True,
-        console=None,
-    ) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 def _transfer(args: argparse.Namespace) -> dict[str, Any]:
     return {"max_retries": args.max_retries, "timeout": args.timeout}
 
 
-def _download(args: argparse.Namespace, label: str, call: Callable[..., Any]) -> int:
-    with progress_bar(args, label) as progress:
+@contextlib.contextmanager
+def _local_file(path: str) -> Iterator[None]:
+    """A file-system failure the library left bare (a full disk mid-write has no file name on
+    it) becomes a ``LocalFileError`` naming the path the user gave."""
+    try:
+        yield
+    except OSError as error:
+        if isinstance(error, errors.AttachkitError) or not error.strerror:
+            raise
+        raise errors.LocalFileError(error.filename or path, error.strerror) from error
+
+
+def _download(args: argparse.Namespace, call: Callable[..., Any]) -> int:
+    dest = download_target(args)
+    label = "standard output" if args.output == STDIO else str(args.output)
+    with progress_bar(args, label) as progress, _local_file(label):
         result = call(
-            args.output,
+            dest,
             overwrite=args.overwrite,
             progress=progress,
             durable=args.fsync,
@@ -211,13 +192,18 @@ def _download(args: argparse.Namespace, label: str, call: Callable[..., Any]) ->
             resume=args.resume,
             **_transfer(args),
         )
+    where = result.path if result.path is not None else "standard output"
     digest = f"  sha256 {result.sha256}" if result.sha256 else ""
-    return _print(args, result, f"{result.path}  {result.size} bytes{digest}")
+    return _print(args, result, f"{where}  {result.size} bytes{digest}")
 
 
 def _upload(args: argparse.Namespace, call: Callable[..., Any]) -> Any:
-    with progress_bar(args, f"upload {Path(args.file).name}") as progress:
-        return call(args.file, filename=args.filename, progress=progress, **_transfer(args))
+    with upload_source(args) as (source, size):
+        label = "standard input" if args.file == STDIO else args.file
+        with progress_bar(args, label) as progress, _local_file(label):
+            return call(
+                source, filename=args.store_as, size=size, progress=progress, **_transfer(args)
+            )
 
 
 # --- handlers, one per leaf command ------------------------------------------------------------
@@ -236,7 +222,6 @@ def scrum_download(args: argparse.Namespace) -> int:
     with _codearts(args) as req:
         return _download(
             args,
-            f"attachment {args.attachment_id}",
             lambda dest, **k: req.scrum.download(
                 args.project_id, args.issue_id, args.attachment_id, dest, **k
             ),
@@ -274,9 +259,7 @@ def ipd_list(args: argparse.Namespace) -> int:
 def ipd_download(args: argparse.Namespace) -> int:
     with _codearts(args) as req:
         return _download(
-            args,
-            f"attachment {args.attachment_id}",
-            lambda dest, **k: req.ipd.download(args.project_id, args.attachment_id, dest, **k),
+            args, lambda dest, **k: req.ipd.download(args.project_id, args.attachment_id, dest, **k)
         )
 
 
@@ -288,9 +271,7 @@ def coc_upload(args: argparse.Namespace) -> int:
 
 def coc_download(args: argparse.Namespace) -> int:
     with _coc(args) as coc:
-        return _download(
-            args, f"doc {args.doc_id}", lambda dest, **k: coc.download(args.doc_id, dest, **k)
-        )
+        return _download(args, lambda dest, **k: coc.download(args.doc_id, dest, **k))
 
 
 def ws_upload(args: argparse.Namespace) -> int:
@@ -304,7 +285,6 @@ def ws_download(args: argparse.Namespace) -> int:
     with _worldserver(args) as ws:
         return _download(
             args,
-            args.filename,
             lambda dest, **k: ws.download(
                 args.filename,
                 dest,

@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 
 from attachkit.cli.bulk import add_download_all_options
+from attachkit.cli.options import MAX_RETRIES, byte_count, retry_count, timeout_seconds
 
+DEBUG_HELP = "log requests at DEBUG level and show tracebacks (no secrets are logged)"
 SK_ON_COMMAND_LINE_WARNING = (
     "warning: an SK on the command line is visible to other users in the process list and "
     "stays in shell history; prefer HUAWEICLOUD_SDK_SK or the profile file"
@@ -32,13 +34,30 @@ def _huawei_connection(parser: argparse.ArgumentParser) -> None:
 
 
 def _transfer_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--max-retries", type=int, default=None, help="retries after failures")
-    parser.add_argument("--timeout", type=float, default=None, help="seconds per network wait")
+    parser.add_argument(
+        "--max-retries",
+        type=retry_count,
+        default=None,
+        metavar="N",
+        help=f"retries after a failure that may pass, 0 to {MAX_RETRIES} (default 3)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=timeout_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="seconds each network wait may take, more than 0 (default 30; connecting 10)",
+    )
 
 
 def _download_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "-o", "--output", required=True, help="file path, or a directory to keep the server's name"
+        "-o",
+        "--output",
+        required=True,
+        metavar="PATH",
+        help="file path; a directory (or a path ending in /) to keep the server's name; "
+        "- for standard output",
     )
     parser.add_argument("--overwrite", action="store_true", help="replace an existing file")
     parser.add_argument(
@@ -57,9 +76,34 @@ def _download_options(parser: argparse.ArgumentParser) -> None:
     _transfer_options(parser)
 
 
+class _UploadNameFlag(argparse.Action):
+    """``--filename`` given to an upload: it names the file to fetch on a download only."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object, **__: object) -> None:
+        parser.error(
+            "--filename is for downloads (the stored file's name to fetch); "
+            "give --store-as NAME for the name to store an upload under"
+        )
+
+
 def _upload_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="the file to upload")
-    parser.add_argument("--filename", help="name to store it under (default: the file's name)")
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        help="the file to upload; - reads standard input (streamed with --size, otherwise "
+        "copied to a temporary file first)",
+    )
+    parser.add_argument(
+        "--store-as", metavar="NAME", help="name to store it under (default: the file's name)"
+    )
+    parser.add_argument(
+        "--size",
+        type=byte_count,
+        metavar="BYTES",
+        help="the byte count of a stream (- or a pipe): sent as it is read, in one attempt",
+    )
+    parser.add_argument("--filename", nargs=0, action=_UploadNameFlag, help=argparse.SUPPRESS)
+    parser.set_defaults(upload=True)
     _transfer_options(parser)
 
 
@@ -76,6 +120,7 @@ def _leaf(
     parser.add_argument(
         "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bars"
     )
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
     return parser
 
 
@@ -148,9 +193,16 @@ def add_service_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPa
     parser.add_argument("--attribute-definition-id", type=int, required=True)
     _upload_options(parser)
     parser = _leaf(ws_ops, "download", "ws_download", "get a file saved as an attribute value")
-    parser.add_argument("--filename", required=True, help="the file's internalName")
+    parser.add_argument(
+        "--filename",
+        required=True,
+        help="the stored file's internalName (printed by the upload, e.g. attr1113-…_a.txt)",
+    )
     parser.add_argument("--resource-type", choices=["TASK", "PROJECT", "PROJECT_GROUP"])
     parser.add_argument("--resource-id", type=int)
     parser.add_argument("--attribute-name")
-    parser.add_argument("--download-token")
+    parser.add_argument(
+        "--download-token",
+        help="needed for a file not yet attached to a resource (printed by the upload)",
+    )
     _download_options(parser)

@@ -23,6 +23,7 @@ SCRUM_ISSUE = 5667740
 IPD_PROJECT = "gdbdf969b32694524a949b5ef6b3e124a"
 IPD_ISSUE = "956239067176935400"
 WS_ATTRIBUTE_DEFINITION = 1113
+MIB = 1024 * 1024
 
 
 def make_demo_file(path: Path, size: int) -> str:
@@ -51,7 +52,27 @@ class Step:
         self.seconds = 0.0
 
 
+def check_size(size: int) -> None:
+    """The demo file goes to every service, so it must fit the smallest limit; say whose."""
+    from attachkit.cli.failures import UsageError
+    from attachkit.clients.huawei import COC_MAX_BYTES, IPD_MAX_BYTES, SCRUM_MAX_BYTES
+
+    limits = (("COC", COC_MAX_BYTES), ("CodeArts Req Scrum", SCRUM_MAX_BYTES),
+              ("CodeArts Req IPD", IPD_MAX_BYTES))  # fmt: skip
+    for service, limit in sorted(limits, key=lambda item: item[1]):
+        if size > limit:
+            raise UsageError(
+                f"tour: --size {size} is over {service}'s upload limit of {limit // MIB} MiB "
+                f"({limit} bytes), and the tour uploads the file to every service; give "
+                f"--size {limit} or less",
+                parameter="--size",
+            )
+    if size == 0:
+        raise UsageError("tour: --size must be at least 1 byte", parameter="--size")
+
+
 def run(args: argparse.Namespace) -> int:
+    check_size(args.size)
     from attachkit.credentials import Credentials
     from attachkit.mock.config import DEV_AK, DEV_SK, DEV_WS_PASSWORD, DEV_WS_USER, MockConfig
     from attachkit.mock.server import MockServer

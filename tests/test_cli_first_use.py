@@ -191,6 +191,11 @@ def test_nonsense_network_settings_are_refused_with_the_range(
     assert flag in line and repr(value) in line and allowed in line
 
 
+def test_an_impossible_port_for_the_mock_is_refused_with_the_range(tmp_path: Path) -> None:
+    line = one_line_error(attachkit(tmp_path, None, "mock", "serve", "--port", "70000"))
+    assert "--port" in line and "'70000'" in line and "0 (any) to 65535" in line
+
+
 # --- the command line's own words --------------------------------------------------------------
 
 

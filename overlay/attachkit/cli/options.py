@@ -49,3 +49,14 @@ def byte_count(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of bytes (0 or more)")
     return value
+
+
+def port_number(text: str) -> int:
+    """``--port``: 0 (any free port) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not (0 <= value <= 65535):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 0 (any) to 65535")
+    return value

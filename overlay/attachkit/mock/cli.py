@@ -8,6 +8,7 @@ import sys
 from types import FrameType
 from typing import Any, TextIO
 
+from attachkit.cli.options import port_number
 from attachkit.mock.config import (
     CONTROL_TOKEN_HEADER,
     DEV_AK,
@@ -60,7 +61,9 @@ def add_mock_parser(subparsers: Any) -> argparse.ArgumentParser:
         help=f"the token /_mock/ requests send in {CONTROL_TOKEN_HEADER} "
         f"(default: ${ENV_CONTROL_TOKEN}, else a random one printed at start)",
     )
-    run.add_argument("--port", type=int, default=8080, help="port to listen on, 0 for any (8080)")
+    run.add_argument(
+        "--port", type=port_number, default=8080, help="port to listen on, 0 for any (8080)"
+    )
     run.add_argument(
         "--data-dir",
         help="directory for attachments and metadata, kept across restarts "

@@ -349,6 +349,25 @@ def test_dash_uploads_stdin_and_downloads_to_stdout(mock: MockServer, tmp_path: 
     assert not (tmp_path / "-").exists()
 
 
+def test_a_reader_that_stops_early_ends_the_download_quietly(
+    mock: MockServer, tmp_path: Path
+) -> None:
+    attachment = upload_scrum(tmp_path, mock, os.urandom(4 * 1024 * 1024))
+    argv = scrum(mock, "download", "--attachment-id", attachment, "-o", "-")
+    process = subprocess.Popen(  # `attachkit … -o - | head -c 10`
+        [sys.executable, "-m", "attachkit", *argv], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, cwd=tmp_path, env=cli_env(mock, tmp_path),
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    assert len(process.stdout.read(10)) == 10
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    process.wait(timeout=60)
+    process.stderr.close()
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert err == "", err
+
+
 def test_dash_without_a_name_or_with_a_wrong_size_is_a_usage_error(
     mock: MockServer, tmp_path: Path
 ) -> None:

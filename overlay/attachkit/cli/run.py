@@ -33,6 +33,8 @@ def run_command(args: argparse.Namespace) -> int:
             module_name, function_name = args.handler.split(":")
             handler = getattr(importlib.import_module(module_name), function_name)
         return handler(args)
+    except BrokenPipeError:
+        raise  # the reader left (`| head`): main() ends quietly
     except ModuleNotFoundError as error:
         missing = missing_extra(error, _command_name(args))
         if missing is None:
@@ -174,7 +176,7 @@ def _local_file(path: str) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        if isinstance(error, errors.AttachkitError) or not error.strerror:
+        if isinstance(error, errors.AttachkitError | BrokenPipeError) or not error.strerror:
             raise
         raise errors.LocalFileError(error.filename or path, error.strerror) from error
 

@@ -101,7 +101,6 @@ _PARAMETER_FLAGS = {
     "id": "--attachment-id",
     "source_project_id": "--source-project-id",
     "doc_id": "--doc-id",
-    "ticket_type": "--ticket-type",
     "attributeDefinitionId": "--attribute-definition-id",
     "resourceType": "--resource-type",
     "resourceId": "--resource-id",

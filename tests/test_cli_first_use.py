@@ -191,6 +191,14 @@ def test_nonsense_network_settings_are_refused_with_the_range(
     assert flag in line and repr(value) in line and allowed in line
 
 
+@pytest.mark.parametrize("endpoint", ["127.0.0.1:8080", "ftp://host", "http://", "http://h:99999"])
+def test_an_endpoint_that_is_no_http_url_is_refused(tmp_path: Path, endpoint: str) -> None:
+    argv = ["codearts-req", "--endpoint", endpoint, "ipd", "list",
+            "--project-id", IPD_PROJECT, "--issue-id", IPD_ISSUE]  # fmt: skip
+    line = one_line_error(attachkit(tmp_path, None, *argv))
+    assert f"--endpoint: {endpoint!r} is not an http:// or https:// URL" in line
+
+
 def test_an_impossible_port_for_the_mock_is_refused_with_the_range(tmp_path: Path) -> None:
     line = one_line_error(attachkit(tmp_path, None, "mock", "serve", "--port", "70000"))
     assert "--port" in line and "'70000'" in line and "0 (any) to 65535" in line

@@ -90,6 +90,7 @@ _KEYWORD_TO_FLAG = (
     ("needs endpoint= or a region", "needs --endpoint or --region"),
     ("needs endpoint=", "needs --endpoint"),
     ("(pass endpoint=)", "(pass --endpoint)"),
+    ("needs size= for", "needs --size for"),
     ("size=", "--size "),
 )
 
@@ -138,8 +139,8 @@ def _endpoint_of(error: BaseException) -> tuple[str, int] | None:
                 url = seen.request.url
             except RuntimeError:  # raised without a request
                 return None
-            port = url.port or {"https": 443, "http": 80}.get(url.scheme, 0)
-            return url.host, port
+            port = url.port or {"https": 443, "http": 80}.get(url.scheme)
+            return (url.host, port) if port else None
         seen = seen.__cause__ or seen.__context__
     return None
 

@@ -60,3 +60,21 @@ def port_number(text: str) -> int:
     if not (0 <= value <= 65535):
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 0 (any) to 65535")
     return value
+
+
+def endpoint_url(text: str) -> str:
+    """``--endpoint``: an ``http://`` or ``https://`` URL with a host."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        valid = parts.scheme in {"http", "https"} and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        valid = False
+    if not valid:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an http:// or https:// URL with a host "
+            "(e.g. http://127.0.0.1:8080 for the mock)"
+        )
+    return text

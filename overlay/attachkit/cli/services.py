@@ -9,7 +9,13 @@ from __future__ import annotations
 import argparse
 
 from attachkit.cli.bulk import add_download_all_options
-from attachkit.cli.options import MAX_RETRIES, byte_count, retry_count, timeout_seconds
+from attachkit.cli.options import (
+    MAX_RETRIES,
+    byte_count,
+    endpoint_url,
+    retry_count,
+    timeout_seconds,
+)
 
 DEBUG_HELP = "log requests at DEBUG level and show tracebacks (no secrets are logged)"
 SK_ON_COMMAND_LINE_WARNING = (
@@ -20,7 +26,9 @@ SK_ON_COMMAND_LINE_WARNING = (
 
 def _huawei_connection(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--endpoint", help="base URL, e.g. http://127.0.0.1:8080 for the mock")
+    where.add_argument(
+        "--endpoint", type=endpoint_url, help="base URL, e.g. http://127.0.0.1:8080 for the mock"
+    )
     where.add_argument("--region", help="Huawei Cloud region, e.g. cn-north-4")
     creds = parser.add_argument_group(
         "credentials",
@@ -181,7 +189,9 @@ def add_service_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPa
     _download_options(parser)
 
     ws = commands.add_parser("worldserver", help="WorldServer files saved as attribute values")
-    ws.add_argument("--endpoint", required=True, help="e.g. https://ws.example.com:8443")
+    ws.add_argument(
+        "--endpoint", type=endpoint_url, required=True, help="e.g. https://ws.example.com:8443"
+    )
     ws.add_argument("--username", required=True)
     ws.add_argument(
         "--password-env",

@@ -146,12 +146,28 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
         _stop(process)
 
 
+# Bash's own variables, which a script may not (or must not) set again.
+_BASH_OWN = (
+    r"^(BASH.*|EUID|PPID|SHELLOPTS|UID|FUNCNAME|GROUPS|PIPESTATUS|RANDOM|SRANDOM|SECONDS|LINENO|"
+    r"SHLVL|PWD|OLDPWD|_|HISTCMD|DIRSTACK|COMP.*|EPOCH.*|OPT.*|IFS|PS[0-9]|HOSTNAME|HOSTTYPE|"
+    r"MACHTYPE|OSTYPE|COLUMNS|LINES)$"
+)
+
+
 def _run_shell(block: Block, session: Session) -> None:
+    """Run a block as if typed into the shell the earlier blocks were typed into.
+
+    The shell's variables (exported or not: ``M=…`` in one block, ``$M`` in the next) are saved
+    at the end of each block and restored at the start of the next.
+    """
     env_file = session.cwd / ".readme-env"
+    state = session.cwd / ".readme-shell-variables"
     script = (
+        f'[ -f "{state}" ] && source "{state}"\n'
         "set -euo pipefail\n"
         + block.body.replace(MOCK_URL_IN_README, session.url)
         + f'\nenv -0 > "{env_file}"\n'
+        + f"declare -p $(compgen -v | grep -Ev '{_BASH_OWN}') > \"{state}\" 2>/dev/null || true\n"
     )
     result = subprocess.run(
         ["bash", "-c", script], cwd=session.cwd, env=session.env, capture_output=True,

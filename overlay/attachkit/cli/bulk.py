@@ -74,7 +74,8 @@ def summary_table(result: Any) -> str:
 def ipd_download_all(args: argparse.Namespace) -> int:
     import asyncio
 
-    from attachkit.cli.run import _credentials, progress_bar
+    from attachkit.cli.progress import progress_bar
+    from attachkit.cli.run import _credentials
     from attachkit.clients import AsyncCodeArtsReq
 
     async def run(progress: Any) -> Any:

@@ -126,7 +126,7 @@ def connections_from(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from attachkit.cli.run import progress_bar
+    from attachkit.cli.progress import progress_bar
     from attachkit.copying import copy
 
     connections = connections_from(args)

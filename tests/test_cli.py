@@ -21,7 +21,7 @@ from attachkit.cli.exit_codes import (
     EXIT_TRANSPORT,
     EXIT_USAGE,
 )
-from attachkit.cli.run import exit_code_for
+from attachkit.cli.failures import exit_code_for
 from attachkit.mock import MockServer
 
 SCRUM_PROJECT = "f7a67aee4c034fd6944fd5f769e89042"

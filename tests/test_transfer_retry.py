@@ -317,7 +317,7 @@ def _refused() -> httpx.ConnectError:
         return error
 
 
-def test_a_refused_connection_is_retried_once_quickly_not_with_the_whole_budget():
+def test_a_refused_connection_is_retried_once_quickly_not_with_the_whole_budget() -> None:
     transport, calls = _scripted(*[_refused() for _ in range(5)])
     sleeps: list[float] = []
     policy = RetryPolicy(max_retries=4, sleep=sleeps.append, random=lambda: 1.0)
@@ -330,7 +330,7 @@ def test_a_refused_connection_is_retried_once_quickly_not_with_the_whole_budget(
     assert policy.refused_delay <= 0.25
 
 
-def test_a_refused_connection_then_a_listener_succeeds():
+def test_a_refused_connection_then_a_listener_succeeds() -> None:
     transport, calls = _scripted(_refused(), httpx.Response(200, text="ok"))
     policy = RetryPolicy(sleep=lambda s: None)
     with httpx.Client(transport=transport) as client:
@@ -340,7 +340,7 @@ def test_a_refused_connection_then_a_listener_succeeds():
     assert response.text == "ok" and len(calls) == 2
 
 
-def test_no_retry_for_a_refused_connection_when_the_budget_is_zero():
+def test_no_retry_for_a_refused_connection_when_the_budget_is_zero() -> None:
     transport, calls = _scripted(_refused())
     policy = RetryPolicy(max_retries=0, sleep=lambda s: None)
     with httpx.Client(transport=transport) as client, pytest.raises(TransportError):

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from attachkit.errors import CredentialsNotFoundError as CredentialsNotFoundError
     from attachkit.errors import DestinationExistsError as DestinationExistsError
     from attachkit.errors import IntegrityError as IntegrityError
+    from attachkit.errors import LocalFileError as LocalFileError
     from attachkit.errors import NotFoundError as NotFoundError
     from attachkit.errors import PermissionDeniedError as PermissionDeniedError
     from attachkit.errors import RateLimitedError as RateLimitedError

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -103,3 +104,30 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
         out.append(ch)
         i += 1
     return re.compile("".join(out))
+
+
+@dataclass(frozen=True, slots=True)
+class UploadLimits:
+    """What an upload operation accepts: its ``x-attachkit-upload-limits`` extension.
+
+    ``max_bytes`` is None and ``extensions`` empty when the spec states no limit.
+    """
+
+    max_bytes: int | None = None
+    extensions: tuple[str, ...] = ()
+
+
+@functools.cache
+def upload_limits(service: str, operation_id: str) -> UploadLimits:
+    """The size limit and accepted file extensions the spec states for an upload operation.
+
+    Stated once, in the spec; the clients check uploads against them before sending and the
+    mock service refuses what breaks them.
+    """
+    _method, _path, operation = operations(service)[operation_id]
+    declared = operation.get("x-attachkit-upload-limits") or {}
+    max_bytes = declared.get("max-bytes")
+    return UploadLimits(
+        max_bytes=int(max_bytes) if max_bytes is not None else None,
+        extensions=tuple(str(e).lower() for e in declared.get("extensions", ())),
+    )

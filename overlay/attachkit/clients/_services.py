@@ -1,9 +1,10 @@
 """What each service is, for both twins of its facade: operations, endpoints, limits.
 
 Every operation a facade calls is an ``Operation[T]`` here, once: the generated endpoint module,
-the model its success answer parses into and the service's error parser. The limits are read at
-call time (``_services.SCRUM_MAX_BYTES``), so a benchmark against a mock with raised limits can
-raise the client's too.
+the model its success answer parses into and the service's error parser. The limits come from
+the specs (``attachkit.specs.upload_limits``) and are read at call time
+(``_services.SCRUM_MAX_BYTES``), so a benchmark against a mock with raised limits can raise the
+client's too.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import os
 
 from attachkit import specs
-from attachkit.clients._common import MB
 from attachkit.errors import ConfigurationError
 from attachkit.operations import Operation
 from attachkit.transfer import coc_error_parser, huawei_error_parser, text_error_parser
@@ -35,10 +35,18 @@ from worldserver_client.api.attachments import get_attribute_files, upload_attri
 from worldserver_client.models import AttributeFile
 from worldserver_client.types import File as WsFile
 
-SCRUM_MAX_BYTES = 50 * MB
-IPD_MAX_BYTES = 200 * MB
-COC_MAX_BYTES = 10 * MB
-COC_EXTENSIONS = (".jpg", ".png", ".docx", ".txt", ".pdf")
+
+def _max_bytes(service: str, operation_id: str) -> int:
+    limit = specs.upload_limits(service, operation_id).max_bytes
+    assert limit is not None, f"{service} {operation_id} states no size limit"
+    return limit
+
+
+# The upload limits are stated once, as x-attachkit-upload-limits in the specs.
+SCRUM_MAX_BYTES = _max_bytes("codearts-req", "uploadScrumAttachment")
+IPD_MAX_BYTES = _max_bytes("codearts-req", "uploadIpdAttachment")
+COC_MAX_BYTES = _max_bytes("coc", "uploadAttachment")
+COC_EXTENSIONS = specs.upload_limits("coc", "uploadAttachment").extensions
 COC_ENDPOINTS = {
     "cn-north-4": "https://coc.myhuaweicloud.com",
     "ap-southeast-3": "https://coc-intl.myhuaweicloud.com",

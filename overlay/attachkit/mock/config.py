@@ -66,14 +66,33 @@ class AkSkAccount:
         return f"AkSkAccount(ak={self.ak!r}, sk='***', security_token={token})"
 
 
+def _spec_max_bytes(service: str, operation_id: str) -> int:
+    from attachkit.specs import upload_limits
+
+    limit = upload_limits(service, operation_id).max_bytes
+    assert limit is not None, f"{service} {operation_id} states no size limit"
+    return limit
+
+
+def _coc_extensions() -> tuple[str, ...]:
+    from attachkit.specs import upload_limits
+
+    return upload_limits("coc", "uploadAttachment").extensions
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Upload limits the real services document; smaller values make limit tests cheap."""
+    """Upload limits: by default the specs' (``x-attachkit-upload-limits``, the limits the real
+    services document); smaller values make limit tests cheap."""
 
-    scrum_max_bytes: int = 50 * MiB
-    ipd_max_bytes: int = 200 * MiB
-    coc_max_bytes: int = 10 * MiB
-    coc_extensions: tuple[str, ...] = (".jpg", ".png", ".docx", ".txt", ".pdf")
+    scrum_max_bytes: int = field(
+        default_factory=lambda: _spec_max_bytes("codearts-req", "uploadScrumAttachment")
+    )
+    ipd_max_bytes: int = field(
+        default_factory=lambda: _spec_max_bytes("codearts-req", "uploadIpdAttachment")
+    )
+    coc_max_bytes: int = field(default_factory=lambda: _spec_max_bytes("coc", "uploadAttachment"))
+    coc_extensions: tuple[str, ...] = field(default_factory=_coc_extensions)
     # WorldServer documents no limit; this only keeps a runaway client from filling the disk.
     worldserver_max_bytes: int = 4 * 1024 * MiB
     # APIG refuses a body whose hash is signed (not UNSIGNED-PAYLOAD) beyond 12 MB.

@@ -34,15 +34,15 @@ def test_the_clients_check_uploads_against_the_spec(monkeypatch: pytest.MonkeyPa
     from attachkit.clients import _services
 
     assert (
-        _services.SCRUM_MAX_BYTES
-        == specs.upload_limits("codearts-req", "uploadScrumAttachment").max_bytes
+        specs.upload_limits("codearts-req", "uploadScrumAttachment").max_bytes
+        == _services.SCRUM_MAX_BYTES
     )
     assert (
-        _services.IPD_MAX_BYTES
-        == specs.upload_limits("codearts-req", "uploadIpdAttachment").max_bytes
+        specs.upload_limits("codearts-req", "uploadIpdAttachment").max_bytes
+        == _services.IPD_MAX_BYTES
     )
-    assert _services.COC_MAX_BYTES == specs.upload_limits("coc", "uploadAttachment").max_bytes
-    assert _services.COC_EXTENSIONS == specs.upload_limits("coc", "uploadAttachment").extensions
+    assert specs.upload_limits("coc", "uploadAttachment").max_bytes == _services.COC_MAX_BYTES
+    assert specs.upload_limits("coc", "uploadAttachment").extensions == _services.COC_EXTENSIONS
 
     # And the facades refuse, before sending, what breaks them.
     monkeypatch.setattr(_services, "COC_MAX_BYTES", 4)

@@ -10,6 +10,7 @@ from typing import Any
 
 from attachkit.cli.exit_codes import EXIT_OK
 from attachkit.cli.services import SK_ON_COMMAND_LINE_WARNING
+from attachkit.regions import SERVICES
 
 ADDRESS_FORMS = """\
 addresses (a source names a file, a destination the place to create the copy in):
@@ -51,10 +52,17 @@ def add_cp_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     codearts = parser.add_mutually_exclusive_group()
     codearts.add_argument("--codearts-endpoint", help="CodeArts Req base URL (scrum://, ipd://)")
-    codearts.add_argument("--codearts-region", help="CodeArts Req region, e.g. cn-north-4")
+    codearts.add_argument(
+        "--codearts-region",
+        help="CodeArts Req region (default: $HUAWEICLOUD_SDK_REGION): "
+        + ", ".join(SERVICES["codearts-req"].regions),
+    )
     coc = parser.add_mutually_exclusive_group()
     coc.add_argument("--coc-endpoint", help="COC base URL (coc://)")
-    coc.add_argument("--coc-region", help="COC region (default cn-north-4)")
+    coc.add_argument(
+        "--coc-region",
+        help=f"COC region (default: $HUAWEICLOUD_SDK_REGION): {', '.join(SERVICES['coc'].regions)}",
+    )
     parser.add_argument("--ws-endpoint", help="WorldServer base URL (ws://)")
     parser.add_argument(
         "--ws-username", help="WorldServer user; the password comes from $ATTACHKIT_WS_PASSWORD"

@@ -24,12 +24,21 @@ SK_ON_COMMAND_LINE_WARNING = (
 )
 
 
-def _huawei_connection(parser: argparse.ArgumentParser) -> None:
+def _huawei_connection(parser: argparse.ArgumentParser, service: str) -> None:
+    from attachkit.regions import ENV_REGION, SERVICES, override_variable
+
+    known = SERVICES[service]
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--endpoint", type=endpoint_url, help="base URL, e.g. http://127.0.0.1:8080 for the mock"
     )
-    where.add_argument("--region", help="Huawei Cloud region, e.g. cn-north-4")
+    where.add_argument(
+        "--region",
+        help=f"Huawei Cloud region (default: ${ENV_REGION}, no other default): "
+        f"{', '.join(known.regions)}; "
+        f"${override_variable(service, 'REGION').removesuffix('_REGION')}_<REGION> overrides "
+        "a region's endpoint",
+    )
     creds = parser.add_argument_group(
         "credentials",
         "default: HUAWEICLOUD_SDK_AK/SK (or CLOUD_SDK_AK/SK), then ~/.huaweicloud/credentials",
@@ -134,7 +143,7 @@ def _leaf(
 
 def add_service_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     req = commands.add_parser("codearts-req", help="CodeArts Req work-item attachments")
-    _huawei_connection(req)
+    _huawei_connection(req, "codearts-req")
     kinds = req.add_subparsers(dest="project_kind", metavar="KIND", required=True)
 
     scrum = kinds.add_parser("scrum", help="Scrum projects").add_subparsers(
@@ -180,7 +189,7 @@ def add_service_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPa
     _download_options(parser)
 
     coc = commands.add_parser("coc", help="COC incident attachments")
-    _huawei_connection(coc)
+    _huawei_connection(coc, "coc")
     coc_ops = coc.add_subparsers(dest="operation", metavar="OPERATION", required=True)
     parser = _leaf(coc_ops, "upload", "coc_upload", "upload an incident attachment")
     _upload_options(parser)

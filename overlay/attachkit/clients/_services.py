@@ -9,10 +9,7 @@ client's too.
 
 from __future__ import annotations
 
-import os
-
-from attachkit import specs
-from attachkit.errors import ConfigurationError
+from attachkit import regions, specs
 from attachkit.operations import Operation
 from attachkit.transfer import coc_error_parser, huawei_error_parser, text_error_parser
 from coc_client.api.attachments import download_attachment as coc_download
@@ -47,11 +44,8 @@ SCRUM_MAX_BYTES = _max_bytes("codearts-req", "uploadScrumAttachment")
 IPD_MAX_BYTES = _max_bytes("codearts-req", "uploadIpdAttachment")
 COC_MAX_BYTES = _max_bytes("coc", "uploadAttachment")
 COC_EXTENSIONS = specs.upload_limits("coc", "uploadAttachment").extensions
-COC_ENDPOINTS = {
-    "cn-north-4": "https://coc.myhuaweicloud.com",
-    "ap-southeast-3": "https://coc-intl.myhuaweicloud.com",
-    "eu-west-101": "https://coc-eu-west-101-open-api.myhuaweicloud.eu",
-}
+# The official SDK's CocRegion table (see attachkit.regions, where endpoints are resolved).
+COC_ENDPOINTS = regions.SERVICES["coc"].regions
 
 _REQ = "codearts-req"
 UPLOAD_SCRUM = Operation(
@@ -96,25 +90,8 @@ OPERATIONS = (
 
 
 def codearts_base_url(region: str | None, endpoint: str | None) -> str:
-    if endpoint:
-        return endpoint
-    server = specs.load_spec("codearts-req")["servers"][0]
-    regions = server["variables"]["region"]["enum"]
-    region = region or os.environ.get("HUAWEICLOUD_SDK_REGION")
-    if region is None or region not in regions:
-        raise ConfigurationError(
-            f"CodeArts Req needs endpoint= or a region, one of {', '.join(regions)}"
-            + (f"; got {region!r}" if region else "")
-        )
-    return str(server["url"]).replace("{region}", region)
+    return regions.endpoint_for("codearts-req", region=region, endpoint=endpoint)
 
 
 def coc_base_url(region: str | None, endpoint: str | None) -> str:
-    if endpoint:
-        return endpoint
-    region = region or "cn-north-4"
-    if region not in COC_ENDPOINTS:
-        raise ConfigurationError(
-            f"COC has endpoints for {', '.join(COC_ENDPOINTS)}; got {region!r} (pass endpoint=)"
-        )
-    return COC_ENDPOINTS[region]
+    return regions.endpoint_for("coc", region=region, endpoint=endpoint)

@@ -51,8 +51,8 @@ _WS_INTERNAL_PREFIX = re.compile(r"^attr\d+-\d+_")
 class Connections:
     """How to reach each service a copy touches; unset values come from the environment.
 
-    Huawei credentials default to ``Credentials.resolve()``; CodeArts Req needs an endpoint or a
-    region (or ``HUAWEICLOUD_SDK_REGION``); COC defaults to cn-north-4; WorldServer needs an
+    Huawei credentials default to ``Credentials.resolve()``; CodeArts Req and COC each need an
+    endpoint or a region (or ``HUAWEICLOUD_SDK_REGION``; no default region); WorldServer needs an
     endpoint and a user, and its password defaults to ``$ATTACHKIT_WS_PASSWORD``.
     """
 

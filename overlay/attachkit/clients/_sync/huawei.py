@@ -340,7 +340,8 @@ def _signed_client(
 class CodeArtsReq(Facade):
     """CodeArts Req attachments: ``.scrum`` and ``.ipd``. A context manager.
 
-    ``region`` (or ``$HUAWEICLOUD_SDK_REGION``) or ``endpoint`` says where to send;
+    ``region`` (or ``$HUAWEICLOUD_SDK_REGION``; no other default) or ``endpoint`` says where to
+    send (``attachkit.regions``, which honours ``$HUAWEICLOUD_SDK_REGION_PROJECTMAN_<REGION>``);
     ``credentials`` default to ``Credentials.resolve()`` (environment, then profile file);
     ``max_retries`` (default 3) wins over ``retry_policy.max_retries`` when both are given (the
     policy's backoff is kept); ``clock`` replaces the signer's clock (tests only).
@@ -382,8 +383,8 @@ class CodeArtsReq(Facade):
 class Coc(Facade):
     """COC incident attachments: ``upload``, ``download``, ``stream``. A context manager.
 
-    ``region`` (default ``cn-north-4``) or ``endpoint`` says where to send; the other options
-    as for ``CodeArtsReq``.
+    ``region`` (or ``$HUAWEICLOUD_SDK_REGION``; no other default) or ``endpoint`` says where to
+    send (``attachkit.regions``); the other options as for ``CodeArtsReq``.
     """
 
     def __init__(

@@ -125,6 +125,8 @@ class Route:
                 if raw is None and query_from_headers:
                     raw = headers.get(parameter.name.lower())
             elif parameter.location == "header":
+                if query_from_headers and parameter.name in values:
+                    continue  # read with the query parameter of the same name: the query wins
                 raw = headers.get(parameter.name.lower())
             else:
                 continue

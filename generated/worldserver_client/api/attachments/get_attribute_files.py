@@ -14,28 +14,44 @@ from ...types import UNSET, File, Response, Unset
 def _get_kwargs(
     *,
     filename: str,
-    resource_type: GetAttributeFilesResourceType
+    resource_type_query: GetAttributeFilesResourceType
     | Unset = GetAttributeFilesResourceType.TASK,
-    resource_id: int | Unset = UNSET,
-    attribute_name: str | Unset = UNSET,
-    download_token: str | Unset = UNSET,
+    resource_id_query: int | Unset = UNSET,
+    attribute_name_query: str | Unset = UNSET,
+    download_token_query: str | Unset = UNSET,
+    resource_type_header: GetAttributeFilesResourceType | Unset = UNSET,
+    resource_id_header: int | Unset = UNSET,
+    attribute_name_header: str | Unset = UNSET,
+    download_token_header: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(resource_type_header, Unset):
+        headers["resourceType"] = str(resource_type_header)
+
+    if not isinstance(resource_id_header, Unset):
+        headers["resourceId"] = str(resource_id_header)
+
+    if not isinstance(attribute_name_header, Unset):
+        headers["attributeName"] = attribute_name_header
+
+    if not isinstance(download_token_header, Unset):
+        headers["downloadToken"] = download_token_header
 
     params: dict[str, Any] = {}
 
     params["filename"] = filename
 
-    json_resource_type: str | Unset = UNSET
-    if not isinstance(resource_type, Unset):
-        json_resource_type = resource_type.value
+    json_resource_type_query: str | Unset = UNSET
+    if not isinstance(resource_type_query, Unset):
+        json_resource_type_query = resource_type_query.value
 
-    params["resourceType"] = json_resource_type
+    params["resourceType"] = json_resource_type_query
 
-    params["resourceId"] = resource_id
+    params["resourceId"] = resource_id_query
 
-    params["attributeName"] = attribute_name
+    params["attributeName"] = attribute_name_query
 
-    params["downloadToken"] = download_token
+    params["downloadToken"] = download_token_query
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -45,6 +61,7 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -97,11 +114,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     filename: str,
-    resource_type: GetAttributeFilesResourceType
+    resource_type_query: GetAttributeFilesResourceType
     | Unset = GetAttributeFilesResourceType.TASK,
-    resource_id: int | Unset = UNSET,
-    attribute_name: str | Unset = UNSET,
-    download_token: str | Unset = UNSET,
+    resource_id_query: int | Unset = UNSET,
+    attribute_name_query: str | Unset = UNSET,
+    download_token_query: str | Unset = UNSET,
+    resource_type_header: GetAttributeFilesResourceType | Unset = UNSET,
+    resource_id_header: int | Unset = UNSET,
+    attribute_name_header: str | Unset = UNSET,
+    download_token_header: str | Unset = UNSET,
 ) -> Response[Error | File]:
     """Get files saved as attribute values
 
@@ -114,11 +135,15 @@ def sync_detailed(
 
     Args:
         filename (str):
-        resource_type (GetAttributeFilesResourceType | Unset):  Default:
+        resource_type_query (GetAttributeFilesResourceType | Unset):  Default:
             GetAttributeFilesResourceType.TASK.
-        resource_id (int | Unset):
-        attribute_name (str | Unset):
-        download_token (str | Unset):
+        resource_id_query (int | Unset):
+        attribute_name_query (str | Unset):
+        download_token_query (str | Unset):
+        resource_type_header (GetAttributeFilesResourceType | Unset):
+        resource_id_header (int | Unset):
+        attribute_name_header (str | Unset):
+        download_token_header (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,10 +155,14 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         filename=filename,
-        resource_type=resource_type,
-        resource_id=resource_id,
-        attribute_name=attribute_name,
-        download_token=download_token,
+        resource_type_query=resource_type_query,
+        resource_id_query=resource_id_query,
+        attribute_name_query=attribute_name_query,
+        download_token_query=download_token_query,
+        resource_type_header=resource_type_header,
+        resource_id_header=resource_id_header,
+        attribute_name_header=attribute_name_header,
+        download_token_header=download_token_header,
     )
 
     response = client.get_httpx_client().request(
@@ -147,11 +176,15 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     filename: str,
-    resource_type: GetAttributeFilesResourceType
+    resource_type_query: GetAttributeFilesResourceType
     | Unset = GetAttributeFilesResourceType.TASK,
-    resource_id: int | Unset = UNSET,
-    attribute_name: str | Unset = UNSET,
-    download_token: str | Unset = UNSET,
+    resource_id_query: int | Unset = UNSET,
+    attribute_name_query: str | Unset = UNSET,
+    download_token_query: str | Unset = UNSET,
+    resource_type_header: GetAttributeFilesResourceType | Unset = UNSET,
+    resource_id_header: int | Unset = UNSET,
+    attribute_name_header: str | Unset = UNSET,
+    download_token_header: str | Unset = UNSET,
 ) -> Error | File | None:
     """Get files saved as attribute values
 
@@ -164,11 +197,15 @@ def sync(
 
     Args:
         filename (str):
-        resource_type (GetAttributeFilesResourceType | Unset):  Default:
+        resource_type_query (GetAttributeFilesResourceType | Unset):  Default:
             GetAttributeFilesResourceType.TASK.
-        resource_id (int | Unset):
-        attribute_name (str | Unset):
-        download_token (str | Unset):
+        resource_id_query (int | Unset):
+        attribute_name_query (str | Unset):
+        download_token_query (str | Unset):
+        resource_type_header (GetAttributeFilesResourceType | Unset):
+        resource_id_header (int | Unset):
+        attribute_name_header (str | Unset):
+        download_token_header (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -181,10 +218,14 @@ def sync(
     return sync_detailed(
         client=client,
         filename=filename,
-        resource_type=resource_type,
-        resource_id=resource_id,
-        attribute_name=attribute_name,
-        download_token=download_token,
+        resource_type_query=resource_type_query,
+        resource_id_query=resource_id_query,
+        attribute_name_query=attribute_name_query,
+        download_token_query=download_token_query,
+        resource_type_header=resource_type_header,
+        resource_id_header=resource_id_header,
+        attribute_name_header=attribute_name_header,
+        download_token_header=download_token_header,
     ).parsed
 
 
@@ -192,11 +233,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     filename: str,
-    resource_type: GetAttributeFilesResourceType
+    resource_type_query: GetAttributeFilesResourceType
     | Unset = GetAttributeFilesResourceType.TASK,
-    resource_id: int | Unset = UNSET,
-    attribute_name: str | Unset = UNSET,
-    download_token: str | Unset = UNSET,
+    resource_id_query: int | Unset = UNSET,
+    attribute_name_query: str | Unset = UNSET,
+    download_token_query: str | Unset = UNSET,
+    resource_type_header: GetAttributeFilesResourceType | Unset = UNSET,
+    resource_id_header: int | Unset = UNSET,
+    attribute_name_header: str | Unset = UNSET,
+    download_token_header: str | Unset = UNSET,
 ) -> Response[Error | File]:
     """Get files saved as attribute values
 
@@ -209,11 +254,15 @@ async def asyncio_detailed(
 
     Args:
         filename (str):
-        resource_type (GetAttributeFilesResourceType | Unset):  Default:
+        resource_type_query (GetAttributeFilesResourceType | Unset):  Default:
             GetAttributeFilesResourceType.TASK.
-        resource_id (int | Unset):
-        attribute_name (str | Unset):
-        download_token (str | Unset):
+        resource_id_query (int | Unset):
+        attribute_name_query (str | Unset):
+        download_token_query (str | Unset):
+        resource_type_header (GetAttributeFilesResourceType | Unset):
+        resource_id_header (int | Unset):
+        attribute_name_header (str | Unset):
+        download_token_header (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -225,10 +274,14 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         filename=filename,
-        resource_type=resource_type,
-        resource_id=resource_id,
-        attribute_name=attribute_name,
-        download_token=download_token,
+        resource_type_query=resource_type_query,
+        resource_id_query=resource_id_query,
+        attribute_name_query=attribute_name_query,
+        download_token_query=download_token_query,
+        resource_type_header=resource_type_header,
+        resource_id_header=resource_id_header,
+        attribute_name_header=attribute_name_header,
+        download_token_header=download_token_header,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -240,11 +293,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     filename: str,
-    resource_type: GetAttributeFilesResourceType
+    resource_type_query: GetAttributeFilesResourceType
     | Unset = GetAttributeFilesResourceType.TASK,
-    resource_id: int | Unset = UNSET,
-    attribute_name: str | Unset = UNSET,
-    download_token: str | Unset = UNSET,
+    resource_id_query: int | Unset = UNSET,
+    attribute_name_query: str | Unset = UNSET,
+    download_token_query: str | Unset = UNSET,
+    resource_type_header: GetAttributeFilesResourceType | Unset = UNSET,
+    resource_id_header: int | Unset = UNSET,
+    attribute_name_header: str | Unset = UNSET,
+    download_token_header: str | Unset = UNSET,
 ) -> Error | File | None:
     """Get files saved as attribute values
 
@@ -257,11 +314,15 @@ async def asyncio(
 
     Args:
         filename (str):
-        resource_type (GetAttributeFilesResourceType | Unset):  Default:
+        resource_type_query (GetAttributeFilesResourceType | Unset):  Default:
             GetAttributeFilesResourceType.TASK.
-        resource_id (int | Unset):
-        attribute_name (str | Unset):
-        download_token (str | Unset):
+        resource_id_query (int | Unset):
+        attribute_name_query (str | Unset):
+        download_token_query (str | Unset):
+        resource_type_header (GetAttributeFilesResourceType | Unset):
+        resource_id_header (int | Unset):
+        attribute_name_header (str | Unset):
+        download_token_header (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -275,9 +336,13 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             filename=filename,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            attribute_name=attribute_name,
-            download_token=download_token,
+            resource_type_query=resource_type_query,
+            resource_id_query=resource_id_query,
+            attribute_name_query=attribute_name_query,
+            download_token_query=download_token_query,
+            resource_type_header=resource_type_header,
+            resource_id_header=resource_id_header,
+            attribute_name_header=attribute_name_header,
+            download_token_header=download_token_header,
         )
     ).parsed

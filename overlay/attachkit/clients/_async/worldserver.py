@@ -33,7 +33,7 @@ from worldserver_client.models import (
     GetAttributeFilesResourceType,
     UploadAttributeFileBody,
 )
-from worldserver_client.types import File, Unset
+from worldserver_client.types import UNSET, File, Unset
 
 
 class AsyncWorldServer(AsyncFacade):
@@ -116,6 +116,7 @@ class AsyncWorldServer(AsyncFacade):
         resource_id: int | None,
         attribute_name: str | None,
         download_token: str | Unset | None,
+        filters_as_headers: bool = False,
     ) -> dict[str, Any]:
         if isinstance(download_token, Unset):  # the upload's result had none: no filter
             download_token = None
@@ -128,17 +129,20 @@ class AsyncWorldServer(AsyncFacade):
         validate_parameters(
             "worldserver", GET_WS_FILES.operation_id, {"filename": filename, **filters}
         )
-        return get_attribute_files._get_kwargs(
-            filename=filename,
-            **given(
-                resource_type=GetAttributeFilesResourceType(resource_type)
-                if resource_type
-                else None,
-                resource_id=int(resource_id) if resource_id is not None else None,
-                attribute_name=attribute_name,
-                download_token=download_token,
-            ),
+        typed = given(
+            resource_type=GetAttributeFilesResourceType(resource_type) if resource_type else None,
+            resource_id=int(resource_id) if resource_id is not None else None,
+            attribute_name=attribute_name,
+            download_token=download_token,
         )
+        # WorldServer takes the filters as query parameters or as headers (seed 004); the
+        # query is the default, and the spec's TASK default is not sent as a query parameter
+        # when the filters go as headers (the query would win over them).
+        where = "header" if filters_as_headers else "query"
+        chosen = {f"{name}_{where}": value for name, value in typed.items()}
+        if filters_as_headers:
+            chosen["resource_type_query"] = UNSET
+        return get_attribute_files._get_kwargs(filename=filename, **chosen)
 
     async def download(
         self,
@@ -149,6 +153,7 @@ class AsyncWorldServer(AsyncFacade):
         resource_id: int | None = None,
         attribute_name: str | None = None,
         download_token: str | Unset | None = None,
+        filters_as_headers: bool = False,
         overwrite: bool = False,
         progress: Progress | None = None,
         max_retries: int | None = None,
@@ -160,13 +165,15 @@ class AsyncWorldServer(AsyncFacade):
         """Stream the file whose ``internalName`` is ``filename`` into ``dest``.
 
         ``download_token`` fetches a file not yet attached to a resource; the upload's result
-        carries it (``download_token=uploaded.download_token``, which may be unset).
+        carries it (``download_token=uploaded.download_token``, which may be unset). The filters
+        go as query parameters, or as headers of the same names with ``filters_as_headers=True``.
         ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
         ``resume=True`` keeps a failed download's bytes and continues them next time.
         """
         kwargs = self._download_kwargs(
-            filename, resource_type, resource_id, attribute_name, download_token
-        )
+            filename, resource_type, resource_id, attribute_name, download_token,
+            filters_as_headers,
+        )  # fmt: skip
         return await self._client.download(
             GET_WS_FILES, kwargs, dest, overwrite=overwrite, progress=progress,
             max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
@@ -181,14 +188,16 @@ class AsyncWorldServer(AsyncFacade):
         resource_id: int | None = None,
         attribute_name: str | None = None,
         download_token: str | Unset | None = None,
+        filters_as_headers: bool = False,
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
     ) -> AsyncIterator[bytes]:
         """The file's bytes as an iterator of chunks, resuming after a cut."""
         kwargs = self._download_kwargs(
-            filename, resource_type, resource_id, attribute_name, download_token
-        )
+            filename, resource_type, resource_id, attribute_name, download_token,
+            filters_as_headers,
+        )  # fmt: skip
         return self._client.stream(
             GET_WS_FILES, kwargs, progress=progress, max_retries=max_retries, timeout=timeout
         )

@@ -352,10 +352,10 @@ def test_worldserver_upload_sends_file_field_to_definition_path() -> None:
         ({}, {"filename": "attr1-1_a.txt", "resourceType": "TASK"}),
         (
             {
-                "resource_type": GetAttributeFilesResourceType.PROJECT,
-                "resource_id": 3486,
-                "attribute_name": "attachment",
-                "download_token": "tok",
+                "resource_type_query": GetAttributeFilesResourceType.PROJECT,
+                "resource_id_query": 3486,
+                "attribute_name_query": "attachment",
+                "download_token_query": "tok",
             },
             {
                 "filename": "attr1-1_a.txt",

@@ -8,13 +8,18 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
-from ...types import File, Response
+from ...types import UNSET, File, Response, Unset
 
 
 def _get_kwargs(
     project_id: str,
     id: str,
+    *,
+    x_project_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["X-Project-Id"] = x_project_id
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -24,6 +29,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -67,6 +73,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: str | Unset = UNSET,
 ) -> Response[Error | File]:
     """Download an attachment of an IPD project by its id
 
@@ -77,6 +84,7 @@ def sync_detailed(
         id (str): An IPD attachment id. No document constrains it; every documented one (for
             example
             `1212813884362502144`) has 18 or 19 digits like a work-item id.
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -89,6 +97,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         id=id,
+        x_project_id=x_project_id,
     )
 
     response = client.get_httpx_client().request(
@@ -103,6 +112,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: str | Unset = UNSET,
 ) -> Error | File | None:
     """Download an attachment of an IPD project by its id
 
@@ -113,6 +123,7 @@ def sync(
         id (str): An IPD attachment id. No document constrains it; every documented one (for
             example
             `1212813884362502144`) has 18 or 19 digits like a work-item id.
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,6 +137,7 @@ def sync(
         project_id=project_id,
         id=id,
         client=client,
+        x_project_id=x_project_id,
     ).parsed
 
 
@@ -134,6 +146,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: str | Unset = UNSET,
 ) -> Response[Error | File]:
     """Download an attachment of an IPD project by its id
 
@@ -144,6 +157,7 @@ async def asyncio_detailed(
         id (str): An IPD attachment id. No document constrains it; every documented one (for
             example
             `1212813884362502144`) has 18 or 19 digits like a work-item id.
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,6 +170,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         id=id,
+        x_project_id=x_project_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -168,6 +183,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: str | Unset = UNSET,
 ) -> Error | File | None:
     """Download an attachment of an IPD project by its id
 
@@ -178,6 +194,7 @@ async def asyncio(
         id (str): An IPD attachment id. No document constrains it; every documented one (for
             example
             `1212813884362502144`) has 18 or 19 digits like a work-item id.
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -192,5 +209,6 @@ async def asyncio(
             project_id=project_id,
             id=id,
             client=client,
+            x_project_id=x_project_id,
         )
     ).parsed

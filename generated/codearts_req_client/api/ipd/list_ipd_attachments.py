@@ -16,7 +16,11 @@ def _get_kwargs(
     *,
     issue_id: str,
     source_project_id: str | Unset = UNSET,
+    x_project_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["X-Project-Id"] = x_project_id
 
     params: dict[str, Any] = {}
 
@@ -34,6 +38,7 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -78,6 +83,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     issue_id: str,
     source_project_id: str | Unset = UNSET,
+    x_project_id: str | Unset = UNSET,
 ) -> Response[Error | IpdAttachmentList]:
     """List the attachments of an IPD work item
 
@@ -88,6 +94,7 @@ def sync_detailed(
         project_id (str):
         issue_id (str): An IPD work-item id.
         source_project_id (str | Unset):
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -101,6 +108,7 @@ def sync_detailed(
         project_id=project_id,
         issue_id=issue_id,
         source_project_id=source_project_id,
+        x_project_id=x_project_id,
     )
 
     response = client.get_httpx_client().request(
@@ -116,6 +124,7 @@ def sync(
     client: AuthenticatedClient | Client,
     issue_id: str,
     source_project_id: str | Unset = UNSET,
+    x_project_id: str | Unset = UNSET,
 ) -> Error | IpdAttachmentList | None:
     """List the attachments of an IPD work item
 
@@ -126,6 +135,7 @@ def sync(
         project_id (str):
         issue_id (str): An IPD work-item id.
         source_project_id (str | Unset):
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,6 +150,7 @@ def sync(
         client=client,
         issue_id=issue_id,
         source_project_id=source_project_id,
+        x_project_id=x_project_id,
     ).parsed
 
 
@@ -149,6 +160,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     issue_id: str,
     source_project_id: str | Unset = UNSET,
+    x_project_id: str | Unset = UNSET,
 ) -> Response[Error | IpdAttachmentList]:
     """List the attachments of an IPD work item
 
@@ -159,6 +171,7 @@ async def asyncio_detailed(
         project_id (str):
         issue_id (str): An IPD work-item id.
         source_project_id (str | Unset):
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -172,6 +185,7 @@ async def asyncio_detailed(
         project_id=project_id,
         issue_id=issue_id,
         source_project_id=source_project_id,
+        x_project_id=x_project_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -185,6 +199,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     issue_id: str,
     source_project_id: str | Unset = UNSET,
+    x_project_id: str | Unset = UNSET,
 ) -> Error | IpdAttachmentList | None:
     """List the attachments of an IPD work item
 
@@ -195,6 +210,7 @@ async def asyncio(
         project_id (str):
         issue_id (str): An IPD work-item id.
         source_project_id (str | Unset):
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,5 +226,6 @@ async def asyncio(
             client=client,
             issue_id=issue_id,
             source_project_id=source_project_id,
+            x_project_id=x_project_id,
         )
     ).parsed

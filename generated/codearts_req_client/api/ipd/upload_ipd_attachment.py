@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.attachment_upload import AttachmentUpload
 from ...models.error import Error
 from ...models.ipd_upload_result import IpdUploadResult
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -17,8 +17,11 @@ def _get_kwargs(
     issue_id: str,
     *,
     body: AttachmentUpload,
+    x_project_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["X-Project-Id"] = x_project_id
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -80,6 +83,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AttachmentUpload,
+    x_project_id: str | Unset = UNSET,
 ) -> Response[Error | IpdUploadResult]:
     """Upload a file and associate it with an IPD work item
 
@@ -93,6 +97,7 @@ def sync_detailed(
     Args:
         project_id (str):
         issue_id (str): An IPD work-item id.
+        x_project_id (str | Unset):
         body (AttachmentUpload):
 
     Raises:
@@ -107,6 +112,7 @@ def sync_detailed(
         project_id=project_id,
         issue_id=issue_id,
         body=body,
+        x_project_id=x_project_id,
     )
 
     response = client.get_httpx_client().request(
@@ -122,6 +128,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: AttachmentUpload,
+    x_project_id: str | Unset = UNSET,
 ) -> Error | IpdUploadResult | None:
     """Upload a file and associate it with an IPD work item
 
@@ -135,6 +142,7 @@ def sync(
     Args:
         project_id (str):
         issue_id (str): An IPD work-item id.
+        x_project_id (str | Unset):
         body (AttachmentUpload):
 
     Raises:
@@ -150,6 +158,7 @@ def sync(
         issue_id=issue_id,
         client=client,
         body=body,
+        x_project_id=x_project_id,
     ).parsed
 
 
@@ -159,6 +168,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AttachmentUpload,
+    x_project_id: str | Unset = UNSET,
 ) -> Response[Error | IpdUploadResult]:
     """Upload a file and associate it with an IPD work item
 
@@ -172,6 +182,7 @@ async def asyncio_detailed(
     Args:
         project_id (str):
         issue_id (str): An IPD work-item id.
+        x_project_id (str | Unset):
         body (AttachmentUpload):
 
     Raises:
@@ -186,6 +197,7 @@ async def asyncio_detailed(
         project_id=project_id,
         issue_id=issue_id,
         body=body,
+        x_project_id=x_project_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -199,6 +211,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: AttachmentUpload,
+    x_project_id: str | Unset = UNSET,
 ) -> Error | IpdUploadResult | None:
     """Upload a file and associate it with an IPD work item
 
@@ -212,6 +225,7 @@ async def asyncio(
     Args:
         project_id (str):
         issue_id (str): An IPD work-item id.
+        x_project_id (str | Unset):
         body (AttachmentUpload):
 
     Raises:
@@ -228,5 +242,6 @@ async def asyncio(
             issue_id=issue_id,
             client=client,
             body=body,
+            x_project_id=x_project_id,
         )
     ).parsed

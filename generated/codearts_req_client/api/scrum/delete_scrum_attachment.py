@@ -7,14 +7,19 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: str,
     issue_id: int,
     attachment_id: str,
+    *,
+    x_project_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["X-Project-Id"] = x_project_id
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -25,6 +30,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -68,6 +74,7 @@ def sync_detailed(
     attachment_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Delete an attachment of a Scrum work item
 
@@ -78,6 +85,7 @@ def sync_detailed(
         project_id (str):
         issue_id (int):
         attachment_id (str):
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -91,6 +99,7 @@ def sync_detailed(
         project_id=project_id,
         issue_id=issue_id,
         attachment_id=attachment_id,
+        x_project_id=x_project_id,
     )
 
     response = client.get_httpx_client().request(
@@ -106,6 +115,7 @@ def sync(
     attachment_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Delete an attachment of a Scrum work item
 
@@ -116,6 +126,7 @@ def sync(
         project_id (str):
         issue_id (int):
         attachment_id (str):
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,6 +141,7 @@ def sync(
         issue_id=issue_id,
         attachment_id=attachment_id,
         client=client,
+        x_project_id=x_project_id,
     ).parsed
 
 
@@ -139,6 +151,7 @@ async def asyncio_detailed(
     attachment_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: str | Unset = UNSET,
 ) -> Response[Any | Error]:
     """Delete an attachment of a Scrum work item
 
@@ -149,6 +162,7 @@ async def asyncio_detailed(
         project_id (str):
         issue_id (int):
         attachment_id (str):
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -162,6 +176,7 @@ async def asyncio_detailed(
         project_id=project_id,
         issue_id=issue_id,
         attachment_id=attachment_id,
+        x_project_id=x_project_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -175,6 +190,7 @@ async def asyncio(
     attachment_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: str | Unset = UNSET,
 ) -> Any | Error | None:
     """Delete an attachment of a Scrum work item
 
@@ -185,6 +201,7 @@ async def asyncio(
         project_id (str):
         issue_id (int):
         attachment_id (str):
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -200,5 +217,6 @@ async def asyncio(
             issue_id=issue_id,
             attachment_id=attachment_id,
             client=client,
+            x_project_id=x_project_id,
         )
     ).parsed

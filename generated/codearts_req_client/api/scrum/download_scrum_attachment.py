@@ -8,14 +8,19 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
-from ...types import File, Response
+from ...types import UNSET, File, Response, Unset
 
 
 def _get_kwargs(
     project_id: str,
     issue_id: int,
     attachment_id: str,
+    *,
+    x_project_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["X-Project-Id"] = x_project_id
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -26,6 +31,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -70,6 +76,7 @@ def sync_detailed(
     attachment_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: str | Unset = UNSET,
 ) -> Response[Error | File]:
     """Download an attachment of a Scrum work item
 
@@ -81,6 +88,7 @@ def sync_detailed(
         project_id (str):
         issue_id (int):
         attachment_id (str):
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -94,6 +102,7 @@ def sync_detailed(
         project_id=project_id,
         issue_id=issue_id,
         attachment_id=attachment_id,
+        x_project_id=x_project_id,
     )
 
     response = client.get_httpx_client().request(
@@ -109,6 +118,7 @@ def sync(
     attachment_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: str | Unset = UNSET,
 ) -> Error | File | None:
     """Download an attachment of a Scrum work item
 
@@ -120,6 +130,7 @@ def sync(
         project_id (str):
         issue_id (int):
         attachment_id (str):
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -134,6 +145,7 @@ def sync(
         issue_id=issue_id,
         attachment_id=attachment_id,
         client=client,
+        x_project_id=x_project_id,
     ).parsed
 
 
@@ -143,6 +155,7 @@ async def asyncio_detailed(
     attachment_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: str | Unset = UNSET,
 ) -> Response[Error | File]:
     """Download an attachment of a Scrum work item
 
@@ -154,6 +167,7 @@ async def asyncio_detailed(
         project_id (str):
         issue_id (int):
         attachment_id (str):
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,6 +181,7 @@ async def asyncio_detailed(
         project_id=project_id,
         issue_id=issue_id,
         attachment_id=attachment_id,
+        x_project_id=x_project_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -180,6 +195,7 @@ async def asyncio(
     attachment_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: str | Unset = UNSET,
 ) -> Error | File | None:
     """Download an attachment of a Scrum work item
 
@@ -191,6 +207,7 @@ async def asyncio(
         project_id (str):
         issue_id (int):
         attachment_id (str):
+        x_project_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -206,5 +223,6 @@ async def asyncio(
             issue_id=issue_id,
             attachment_id=attachment_id,
             client=client,
+            x_project_id=x_project_id,
         )
     ).parsed

@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.attachment_upload import AttachmentUpload
 from ...models.error import Error
 from ...models.scrum_attachment import ScrumAttachment
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -17,8 +17,11 @@ def _get_kwargs(
     issue_id: int,
     *,
     body: AttachmentUpload,
+    x_project_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["X-Project-Id"] = x_project_id
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -80,6 +83,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AttachmentUpload,
+    x_project_id: str | Unset = UNSET,
 ) -> Response[Error | ScrumAttachment]:
     """Upload an attachment to a Scrum work item
 
@@ -92,6 +96,7 @@ def sync_detailed(
     Args:
         project_id (str):
         issue_id (int):
+        x_project_id (str | Unset):
         body (AttachmentUpload):
 
     Raises:
@@ -106,6 +111,7 @@ def sync_detailed(
         project_id=project_id,
         issue_id=issue_id,
         body=body,
+        x_project_id=x_project_id,
     )
 
     response = client.get_httpx_client().request(
@@ -121,6 +127,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: AttachmentUpload,
+    x_project_id: str | Unset = UNSET,
 ) -> Error | ScrumAttachment | None:
     """Upload an attachment to a Scrum work item
 
@@ -133,6 +140,7 @@ def sync(
     Args:
         project_id (str):
         issue_id (int):
+        x_project_id (str | Unset):
         body (AttachmentUpload):
 
     Raises:
@@ -148,6 +156,7 @@ def sync(
         issue_id=issue_id,
         client=client,
         body=body,
+        x_project_id=x_project_id,
     ).parsed
 
 
@@ -157,6 +166,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AttachmentUpload,
+    x_project_id: str | Unset = UNSET,
 ) -> Response[Error | ScrumAttachment]:
     """Upload an attachment to a Scrum work item
 
@@ -169,6 +179,7 @@ async def asyncio_detailed(
     Args:
         project_id (str):
         issue_id (int):
+        x_project_id (str | Unset):
         body (AttachmentUpload):
 
     Raises:
@@ -183,6 +194,7 @@ async def asyncio_detailed(
         project_id=project_id,
         issue_id=issue_id,
         body=body,
+        x_project_id=x_project_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -196,6 +208,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: AttachmentUpload,
+    x_project_id: str | Unset = UNSET,
 ) -> Error | ScrumAttachment | None:
     """Upload an attachment to a Scrum work item
 
@@ -208,6 +221,7 @@ async def asyncio(
     Args:
         project_id (str):
         issue_id (int):
+        x_project_id (str | Unset):
         body (AttachmentUpload):
 
     Raises:
@@ -224,5 +238,6 @@ async def asyncio(
             issue_id=issue_id,
             client=client,
             body=body,
+            x_project_id=x_project_id,
         )
     ).parsed

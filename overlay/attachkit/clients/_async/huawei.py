@@ -7,6 +7,7 @@ generated client's own request builder, and hands it to its ``AsyncClient``. The
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
@@ -344,6 +345,9 @@ class AsyncCodeArtsReq(AsyncFacade):
     ``credentials`` default to ``Credentials.resolve()`` (environment, then profile file);
     ``max_retries`` (default 3) wins over ``retry_policy.max_retries`` when both are given (the
     policy's backoff is kept); ``clock`` replaces the signer's clock (tests only).
+    ``iam_project_id`` (default: the credentials', e.g. ``$HUAWEICLOUD_SDK_PROJECT_ID``) is the
+    IAM project id of the region, sent as ``X-Project-Id``; it is not the CodeArts project id
+    that the operations take.
     """
 
     scrum: AsyncScrumAttachments
@@ -361,8 +365,14 @@ class AsyncCodeArtsReq(AsyncFacade):
         transport: httpx.AsyncBaseTransport | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         clock: Clock | None = None,
+        iam_project_id: str | None = None,
     ) -> None:
         base_url = codearts_base_url(region, endpoint)
+        if iam_project_id is not None:
+            # Sent as X-Project-Id, as the official SDK does when it knows the IAM project.
+            credentials = dataclasses.replace(
+                credentials or Credentials.resolve(), project_id=iam_project_id
+            )
         super().__init__(
             _signed_client(
                 base_url,

@@ -16,7 +16,8 @@ documentation). Where the extension goes:
   required, ...): on that schema;
 - a status code: in the operation's ``x-attachkit-status-sources`` map, status -> source (the
   Responses Object cannot carry it: generators read every key there as a status);
-- a header (a response header, a parameter ``in: header``): on the header or parameter;
+- a header (a response header, a parameter ``in: header``, a fixed request header in the
+  operation's ``x-attachkit-request-headers``): on the header or parameter;
 - a link: on the link;
 - an upload limit: the ``source`` of the operation's ``x-attachkit-upload-limits``.
 
@@ -36,6 +37,7 @@ TOKENS = frozenset(
 SOURCE = "x-attachkit-source"
 STATUS_SOURCES = "x-attachkit-status-sources"
 UPLOAD_LIMITS = "x-attachkit-upload-limits"
+REQUEST_HEADERS = "x-attachkit-request-headers"
 CONSTRAINT_KEYWORDS = (
     "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
     "exclusiveMaximum", "multipleOf", "enum", "const", "default", "required", "minItems",
@@ -125,6 +127,8 @@ def statements(spec: dict[str, Any]) -> Iterator[Statement]:
         for status in status_sources:
             if str(status) not in {str(s) for s in responses}:
                 yield Statement(f"{op} status {status}", "status", "not a documented status")
+        for name, header in operation.get(REQUEST_HEADERS, {}).items():
+            yield Statement(f"{op} request header {name}", "header", header.get(SOURCE, _MISSING))
         limits = operation.get(UPLOAD_LIMITS)
         if limits is not None:
             yield Statement(f"{op} upload limits", "limit", limits.get("source", _MISSING))

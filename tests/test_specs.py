@@ -86,6 +86,11 @@ def unknown_source(spec: dict[str, Any]) -> None:
     scrum_download(spec)["x-attachkit-status-sources"]["200"] = "a blog post"
 
 
+def unsourced_request_header(spec: dict[str, Any]) -> None:
+    operation = spec["paths"]["/ws-api/v1/files/attachments"]["get"]
+    del operation["x-attachkit-request-headers"]["Content-Type"]["x-attachkit-source"]
+
+
 def empty_assumption(spec: dict[str, Any]) -> None:
     scrum_download(spec)["x-attachkit-status-sources"]["200"] = {"assumption": " "}
 
@@ -166,3 +171,12 @@ def test_readme_assumptions_table_is_current(tmp_path: Path) -> None:
     assert "| coc | uploadAttachment answers 401 | A brand-new guess. |" in (
         tmp_path / "README.md"
     ).read_text(encoding="utf-8")
+
+
+def test_a_fixed_request_header_needs_a_source(tmp_path: Path) -> None:
+    path = broken_copy(tmp_path, "worldserver", unsourced_request_header)
+    problems = validate_specs.check_spec(path)
+    assert any(
+        "getAttributeFiles request header Content-Type: header with no x-attachkit-source" in p
+        for p in problems
+    ), problems

@@ -51,6 +51,8 @@ def test_filters_as_headers_reach_the_mock(mock: MockServer, tmp_path: Path) -> 
         assert dict(sent.url.params) == {"filename": uploaded.internal_name}
         assert (sent.headers["resourceType"], sent.headers["resourceId"]) == ("PROJECT", "3486")
         assert sent.headers["attributeName"] == "attachment"
+        # Seed 004's request carries Content-Type: application/json, and so does attachkit's.
+        assert sent.headers["Content-Type"] == "application/json"
 
         # The mock reads them: a header naming another project finds nothing.
         with pytest.raises(errors.NotFoundError):

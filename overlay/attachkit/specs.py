@@ -131,3 +131,11 @@ def upload_limits(service: str, operation_id: str) -> UploadLimits:
         max_bytes=int(max_bytes) if max_bytes is not None else None,
         extensions=tuple(str(e).lower() for e in declared.get("extensions", ())),
     )
+
+
+@functools.cache
+def request_headers(service: str, operation_id: str) -> dict[str, str]:
+    """Fixed headers the operation's documentation sends (``x-attachkit-request-headers``)."""
+    _method, _path, operation = operations(service)[operation_id]
+    declared = operation.get("x-attachkit-request-headers") or {}
+    return {name: str(header["value"]) for name, header in declared.items()}

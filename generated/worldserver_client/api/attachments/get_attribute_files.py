@@ -133,6 +133,10 @@ def sync_detailed(
     `resourceType` is not one of TASK, PROJECT, PROJECT_GROUP; the spec documents those
     answers as they are.
 
+    The documentation's request carries `Content-Type: application/json` although it has no
+    body; `x-attachkit-request-headers` says so (OpenAPI ignores a `Content-Type` header
+    parameter), and attachkit sends it.
+
     Args:
         filename (str):
         resource_type_query (GetAttributeFilesResourceType | Unset):  Default:
@@ -195,6 +199,10 @@ def sync(
     `resourceType` is not one of TASK, PROJECT, PROJECT_GROUP; the spec documents those
     answers as they are.
 
+    The documentation's request carries `Content-Type: application/json` although it has no
+    body; `x-attachkit-request-headers` says so (OpenAPI ignores a `Content-Type` header
+    parameter), and attachkit sends it.
+
     Args:
         filename (str):
         resource_type_query (GetAttributeFilesResourceType | Unset):  Default:
@@ -251,6 +259,10 @@ async def asyncio_detailed(
     The documentation answers 500 Internal Server Error when `resourceId` is not a number or
     `resourceType` is not one of TASK, PROJECT, PROJECT_GROUP; the spec documents those
     answers as they are.
+
+    The documentation's request carries `Content-Type: application/json` although it has no
+    body; `x-attachkit-request-headers` says so (OpenAPI ignores a `Content-Type` header
+    parameter), and attachkit sends it.
 
     Args:
         filename (str):
@@ -311,6 +323,10 @@ async def asyncio(
     The documentation answers 500 Internal Server Error when `resourceId` is not a number or
     `resourceType` is not one of TASK, PROJECT, PROJECT_GROUP; the spec documents those
     answers as they are.
+
+    The documentation's request carries `Content-Type: application/json` although it has no
+    body; `x-attachkit-request-headers` says so (OpenAPI ignores a `Content-Type` header
+    parameter), and attachkit sends it.
 
     Args:
         filename (str):

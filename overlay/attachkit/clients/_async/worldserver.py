@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from attachkit import specs
 from attachkit._async.worldserver_session import AsyncWorldServerSession
 from attachkit.clients._async.base import AsyncClient, AsyncFacade
 from attachkit.clients._common import (
@@ -142,7 +143,13 @@ class AsyncWorldServer(AsyncFacade):
         chosen = {f"{name}_{where}": value for name, value in typed.items()}
         if filters_as_headers:
             chosen["resource_type_query"] = UNSET
-        return get_attribute_files._get_kwargs(filename=filename, **chosen)
+        kwargs = get_attribute_files._get_kwargs(filename=filename, **chosen)
+        # The documented request says Content-Type: application/json (seed 004).
+        kwargs["headers"] = {
+            **specs.request_headers("worldserver", GET_WS_FILES.operation_id),
+            **kwargs.get("headers", {}),
+        }
+        return kwargs
 
     async def download(
         self,

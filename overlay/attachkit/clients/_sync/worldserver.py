@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from attachkit import specs
 from attachkit._sync.worldserver_session import WorldServerSession
 from attachkit.clients._common import (
     DEFAULT_MAX_CONNECTIONS,
@@ -143,7 +144,13 @@ class WorldServer(Facade):
         chosen = {f"{name}_{where}": value for name, value in typed.items()}
         if filters_as_headers:
             chosen["resource_type_query"] = UNSET
-        return get_attribute_files._get_kwargs(filename=filename, **chosen)
+        kwargs = get_attribute_files._get_kwargs(filename=filename, **chosen)
+        # The documented request says Content-Type: application/json (seed 004).
+        kwargs["headers"] = {
+            **specs.request_headers("worldserver", GET_WS_FILES.operation_id),
+            **kwargs.get("headers", {}),
+        }
+        return kwargs
 
     def download(
         self,

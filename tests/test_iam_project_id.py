@@ -25,10 +25,8 @@ def test_the_facade_sends_the_iam_project_id(how: str, monkeypatch: pytest.Monke
     monkeypatch.setenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE", "/nonexistent/attachkit-test")
     monkeypatch.setenv("HUAWEICLOUD_SDK_AK", "AK")
     monkeypatch.setenv("HUAWEICLOUD_SDK_SK", "SK")
-    options: dict[str, str] = {}
-    if how == "keyword":
-        options["iam_project_id"] = "0123456789abcdef0123456789abcdef"
-    elif how == "environment":
+    iam_project_id = "0123456789abcdef0123456789abcdef" if how == "keyword" else None
+    if how == "environment":
         monkeypatch.setenv("HUAWEICLOUD_SDK_PROJECT_ID", "0123456789abcdef0123456789abcdef")
     seen: list[httpx.Request] = []
 
@@ -37,7 +35,9 @@ def test_the_facade_sends_the_iam_project_id(how: str, monkeypatch: pytest.Monke
         return httpx.Response(200, json={"result": []})
 
     with attachkit.CodeArtsReq(
-        endpoint="https://req.example.test", transport=httpx.MockTransport(answer), **options
+        endpoint="https://req.example.test",
+        transport=httpx.MockTransport(answer),
+        iam_project_id=iam_project_id,
     ) as req:
         req.ipd.list(IPD_PROJECT, IPD_ISSUE)
     header = seen[0].headers.get("X-Project-Id")

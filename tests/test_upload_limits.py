@@ -49,7 +49,12 @@ def test_the_clients_check_uploads_against_the_spec(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(_services, "SCRUM_MAX_BYTES", 3)
     sent: list[httpx.Request] = []
     creds = attachkit.Credentials(ak="AK", sk="SK")
-    transport = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(500))
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(500)
+
+    transport = httpx.MockTransport(refuse)
     coc = attachkit.Coc(endpoint="https://coc.example.test", credentials=creds, transport=transport)
     with coc:
         with pytest.raises(errors.ValidationError, match=r"\.pdf"):

@@ -41,11 +41,10 @@ def test_filters_as_headers_reach_the_mock(mock: MockServer, tmp_path: Path) -> 
                   "resourceId": 3486},
         )  # fmt: skip
         assert attached.status_code == 200
-        filters = {"resource_type": "PROJECT", "resource_id": 3486, "attribute_name": "attachment"}
-
         got = ws.download(
-            uploaded.internal_name, tmp_path / "a", filters_as_headers=True, **filters
-        )
+            uploaded.internal_name, tmp_path / "a", filters_as_headers=True,
+            resource_type="PROJECT", resource_id=3486, attribute_name="attachment",
+        )  # fmt: skip
         assert (tmp_path / "a").read_bytes() == b"project file" and got.size == 12
         sent = transport.requests[-1]
         assert dict(sent.url.params) == {"filename": uploaded.internal_name}
@@ -60,7 +59,10 @@ def test_filters_as_headers_reach_the_mock(mock: MockServer, tmp_path: Path) -> 
                         resource_type="PROJECT", resource_id=9)  # fmt: skip
 
         # The default sends them as query parameters, as before.
-        ws.download(uploaded.internal_name, tmp_path / "c", **filters)
+        ws.download(
+            uploaded.internal_name, tmp_path / "c",
+            resource_type="PROJECT", resource_id=3486, attribute_name="attachment",
+        )  # fmt: skip
         assert transport.requests[-1].url.params["resourceType"] == "PROJECT"
         assert "resourceType" not in transport.requests[-1].headers
 

@@ -37,6 +37,7 @@ def test_filters_as_headers_reach_the_mock(mock: MockServer, tmp_path: Path) -> 
         uploaded = ws.upload(1113, b"project file", filename="p.txt")
         attached = httpx.post(
             mock.base_url + "/_mock/worldserver/attach",
+            headers=mock.control_headers,
             json={"internalName": uploaded.internal_name, "resourceType": "PROJECT",
                   "resourceId": 3486},
         )  # fmt: skip

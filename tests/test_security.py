@@ -108,6 +108,11 @@ def _cases() -> list[Any]:
         spec = specs.load_spec(service)
         for operation_id in specs.operations(service):
             for parameter in specs.parameters(service, operation_id):
+                if parameter["in"] == "header":
+                    # Not an argument of the facade's call: X-Project-Id comes from the
+                    # credentials, and WorldServer's header filters repeat its query filters,
+                    # whose cases are here (tests/test_worldserver_filters.py sends them).
+                    continue
                 schema = specs.resolve_ref(spec, parameter.get("schema", {}))
                 for label, value in bad_values(schema).items():
                     name = parameter["name"]
@@ -124,7 +129,11 @@ CASES = _cases()
 
 def _schema(service: str, operation_id: str, name: str) -> dict[str, Any]:
     spec = specs.load_spec(service)
-    [parameter] = [p for p in specs.parameters(service, operation_id) if p["name"] == name]
+    [parameter] = [
+        p
+        for p in specs.parameters(service, operation_id)
+        if p["name"] == name and p["in"] != "header"  # not the header twin of a WorldServer filter
+    ]
     schema: dict[str, Any] = specs.resolve_ref(spec, parameter.get("schema", {}))
     return schema
 

@@ -84,7 +84,7 @@ def endpoint_for(
     region = (region or env.get(ENV_REGION, "")).strip()
     if not region:
         raise ConfigurationError(
-            f"{known.label} needs a region (region= or ${ENV_REGION}) or endpoint=; "
+            f"{known.label} needs endpoint= or a region (or ${ENV_REGION}); "
             f"its regions: {', '.join(known.regions)}"
         )
     override = env.get(override_variable(service, region), "").split(",")[0].strip()
@@ -96,7 +96,7 @@ def endpoint_for(
         return override
     if region not in known.regions:
         raise ConfigurationError(
-            f"{known.label} has no region {region!r}; its regions: {', '.join(known.regions)} "
-            f"(or set ${override_variable(service, region)}, or pass endpoint=)"
+            f"{known.label} has no region {region!r}; its regions: {', '.join(known.regions)}; "
+            f"${override_variable(service, region)} can name its endpoint (pass endpoint=)"
         )
     return known.regions[region]

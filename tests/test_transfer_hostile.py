@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from attachkit import transfer
-from attachkit.errors import IntegrityError, TimeoutError, TransportError
-from attachkit.transfer import RetryPolicy, text_error_parser
+from attachkit.errors import IntegrityError, ResponseTooLargeError, TimeoutError, TransportError
+from attachkit.transfer import LowSpeedLimit, RetryPolicy, text_error_parser
 from tests.hostile_server import Answer, HostileServer, head
 
 download = functools.partial(transfer.download, error_parser=text_error_parser)
@@ -131,4 +131,228 @@ def test_a_server_that_stalls_at_the_same_offset_does_not_loop_forever(tmp_path:
             stop.set()
     finally:
         stop.set()
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- what a server may send: content codings, sizes, speed ------------------------------------
+
+MIB = 1024 * 1024
+
+
+def _gzip_bomb(decoded_size: int) -> bytes:
+    import gzip
+
+    return gzip.compress(bytes(decoded_size), compresslevel=9)
+
+
+def test_a_content_coding_nobody_asked_for_is_kept_as_sent_not_decoded(tmp_path: Path):
+    """curl without --compressed: a gzip body sent against Accept-Encoding: identity lands
+    byte for byte as it came (about 64 KiB here), never as the 64 MiB it would inflate to."""
+    bomb = _gzip_bomb(64 * MIB)
+
+    def answer(connection: socket.socket, request: bytes, number: int) -> None:
+        connection.sendall(head("200 OK", content_length=len(bomb), content_encoding="gzip") + bomb)
+
+    with HostileServer(answer) as server, httpx.Client() as client:
+        got = download(client, _get(server.url), tmp_path / "out.gz", policy=_policy())
+        assert server.header_values("accept-encoding") == ["identity"]
+    assert got.size == len(bomb) and (tmp_path / "out.gz").read_bytes() == bomb
+    assert got.content_encoding == "gzip"
+
+
+def test_an_async_stream_keeps_a_content_coding_as_sent():
+    bomb = _gzip_bomb(8 * MIB)
+
+    def answer(connection: socket.socket, request: bytes, number: int) -> None:
+        connection.sendall(head("200 OK", content_length=len(bomb), content_encoding="gzip") + bomb)
+
+    async def main() -> bytes:
+        async with httpx.AsyncClient() as client:
+            return b"".join([c async for c in async_stream(client, _get(server.url))])
+
+    with HostileServer(answer) as server:
+        assert asyncio.run(main()) == bomb
+
+
+def _endless_chunked(stop: threading.Event, limit: int = 64 * MIB):
+    def answer(connection: socket.socket, request: bytes, number: int) -> None:
+        """Chunked, no length, never ends on its own (stops at ``limit`` or when told)."""
+        connection.sendall(head("200 OK", transfer_encoding="chunked"))
+        piece = b"%x\r\n%s\r\n" % (65536, bytes(65536))
+        sent = 0
+        while sent < limit and not stop.is_set():
+            connection.sendall(piece)
+            sent += 65536
+
+    return answer
+
+
+def test_an_endless_body_stops_at_max_bytes_and_leaves_nothing(tmp_path: Path):
+    stop = threading.Event()
+    try:
+        with HostileServer(_endless_chunked(stop)) as server, httpx.Client() as client:
+            with pytest.raises(ResponseTooLargeError, match="1048576"):
+                download(client, _get(server.url), tmp_path / "o", max_bytes=MIB, policy=_policy())
+            assert len(server.requests) == 1  # not retried: the same server sends the same
+            stop.set()
+    finally:
+        stop.set()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_announced_length_over_max_bytes_is_refused_before_writing(tmp_path: Path):
+    def answer(connection: socket.socket, request: bytes, number: int) -> None:
+        connection.sendall(head("200 OK", content_length=11 * MIB) + bytes(1000))
+
+    async def main() -> None:
+        async with httpx.AsyncClient() as client:
+            await async_download(client, _get(server.url), tmp_path / "o", max_bytes=10 * MIB)
+
+    with HostileServer(answer) as server, pytest.raises(ResponseTooLargeError):
+        asyncio.run(main())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_stream_stops_at_max_bytes():
+    stop = threading.Event()
+    try:
+        with HostileServer(_endless_chunked(stop)) as server, httpx.Client() as client:
+            received = 0
+            with pytest.raises(ResponseTooLargeError):
+                for chunk in stream(client, _get(server.url), max_bytes=MIB):
+                    received += len(chunk)
+            assert received <= MIB
+            stop.set()
+    finally:
+        stop.set()
+
+
+def _drip(stop: threading.Event):
+    def answer(connection: socket.socket, request: bytes, number: int) -> None:
+        """A byte every 20 ms (50 bytes/s): each read is quick, so no read timeout fires."""
+        connection.sendall(head("200 OK", content_length=10_000))
+        for _ in range(500):
+            if stop.wait(0.02):
+                return
+            connection.sendall(b"x")
+
+    return answer
+
+
+def test_a_drip_below_the_low_speed_limit_ends_the_download(tmp_path: Path):
+    stop = threading.Event()
+    slow = LowSpeedLimit(bytes_per_second=1000, seconds=0.5)
+    try:
+        with HostileServer(_drip(stop)) as server, httpx.Client() as client:
+            with pytest.raises(TimeoutError, match="below 1000 bytes/s"):
+                download(client, _get(server.url), tmp_path / "o", low_speed=slow, policy=_policy())
+            assert len(server.requests) == 1  # a drip again on retry: not retried
+            stop.set()
+    finally:
+        stop.set()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_async_stream_from_a_drip_ends_too():
+    stop = threading.Event()
+    slow = LowSpeedLimit(bytes_per_second=1000, seconds=0.5)
+
+    async def main() -> None:
+        async with httpx.AsyncClient() as client:
+            async for _ in async_stream(client, _get(server.url), low_speed=slow):
+                pass
+
+    try:
+        with HostileServer(_drip(stop)) as server:
+            with pytest.raises(TimeoutError):
+                asyncio.run(main())
+            stop.set()
+    finally:
+        stop.set()
+
+
+def test_the_default_low_speed_limit_is_below_1_kib_per_s_for_30_s():
+    assert LowSpeedLimit() == LowSpeedLimit(bytes_per_second=1024, seconds=30.0)
+
+
+# --- through the facades: JSON answers are capped, downloads stop at the documented maximum ---
+
+IPD_PROJECT = "gdbdf969b32694524a949b5ef6b3e124a"
+IPD_ISSUE = "956239067176935400"
+
+
+def _facade(server: HostileServer, **options):
+    from attachkit import Credentials
+    from attachkit.clients import CodeArtsReq
+
+    base = server.url.rsplit("/", 1)[0]
+    return CodeArtsReq(endpoint=base, credentials=Credentials("AK", "SK"), max_retries=0, **options)
+
+
+def _endless_json(stop: threading.Event):
+    def answer(connection: socket.socket, request: bytes, number: int) -> None:
+        connection.sendall(
+            head("200 OK", content_type="application/json", transfer_encoding="chunked")
+            + b'6\r\n{"a":[\r\n'
+        )
+        piece = b"%x\r\n%s\r\n" % (65536, b"1," * 32768)
+        for _ in range(1024):  # at most 64 MiB
+            if stop.is_set():
+                return
+            connection.sendall(piece)
+
+    return answer
+
+
+def test_an_endless_json_answer_stops_at_the_cap():
+    stop = threading.Event()
+    try:
+        with HostileServer(_endless_json(stop)) as server, _facade(server) as req:
+            with pytest.raises(ResponseTooLargeError, match="max_answer_bytes=4194304"):
+                req.ipd.list(IPD_PROJECT, IPD_ISSUE)
+            stop.set()
+    finally:
+        stop.set()
+
+
+def test_a_gzip_bomb_json_answer_is_never_inflated_past_the_cap():
+    import tracemalloc
+
+    bomb = _gzip_bomb(256 * MIB)  # about 250 KiB on the wire
+
+    def answer(connection: socket.socket, request: bytes, number: int) -> None:
+        connection.sendall(
+            head(
+                "200 OK",
+                content_type="application/json",
+                content_encoding="gzip",
+                content_length=len(bomb),
+            )
+            + bomb
+        )
+
+    with HostileServer(answer) as server, _facade(server, max_answer_bytes=MIB) as req:
+        tracemalloc.start()
+        try:
+            with pytest.raises(ResponseTooLargeError, match="max_answer_bytes=1048576"):
+                req.ipd.list(IPD_PROJECT, IPD_ISSUE)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert server.header_values("accept-encoding") == ["gzip, deflate"]
+    assert peak < 8 * MIB, peak
+
+
+def test_a_facade_download_stops_at_the_services_documented_maximum(tmp_path: Path):
+    """COC documents at most 10 MB per attachment; an answer announcing more is refused."""
+    from attachkit import Coc, Credentials
+
+    def answer(connection: socket.socket, request: bytes, number: int) -> None:
+        connection.sendall(head("200 OK", content_length=11 * 1024 * 1024) + bytes(1000))
+
+    with HostileServer(answer) as server:
+        base = server.url.rsplit("/", 1)[0]
+        coc = Coc(endpoint=base, credentials=Credentials("AK", "SK"), max_retries=0)
+        with coc, pytest.raises(ResponseTooLargeError):
+            coc.download("doc-1", tmp_path / "o.txt")
     assert list(tmp_path.iterdir()) == []

@@ -21,6 +21,7 @@ __all__ = [
     "IntegrityError",
     "DestinationExistsError",
     "LocalFileError",
+    "ResponseTooLargeError",
     "UnexpectedResponseError",
     "APIError",
     "BadRequestError",
@@ -97,6 +98,14 @@ class LocalFileError(AttachkitError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class ResponseTooLargeError(AttachkitError):
+    """The server sent, or announced, more than the limit allows.
+
+    The limits: a download's ``max_bytes`` (by default the service's documented maximum where
+    there is one) and the cap on a JSON answer (``max_answer_bytes``).
+    """
 
 
 class UnexpectedResponseError(AttachkitError):

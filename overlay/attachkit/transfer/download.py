@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from ._async.download import async_download, async_stream
 from ._sync.download import download, stream
-from .resume import Checksum, DownloadResult
+from .resume import Checksum, DownloadResult, LowSpeedLimit
 from .sinks import Destination
 
 __all__ = [
     "Checksum",
     "Destination",
     "DownloadResult",
+    "LowSpeedLimit",
     "async_download",
     "async_stream",
     "download",

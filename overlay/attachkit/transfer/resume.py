@@ -9,13 +9,15 @@ sleep; the sink (``sinks.Writer``) writes.
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import attrs
 import httpx
 
-from attachkit.errors import IntegrityError
+from attachkit.errors import IntegrityError, ResponseTooLargeError, TimeoutError
 
 from . import partials
 from .multipart import Progress
@@ -23,7 +25,14 @@ from .multipart import Progress
 if TYPE_CHECKING:
     from .sinks import Writer
 
-__all__ = ["Checksum", "DownloadResult", "ResumeState", "Verdict", "with_headers"]
+__all__ = [
+    "Checksum",
+    "DownloadResult",
+    "LowSpeedLimit",
+    "ResumeState",
+    "Verdict",
+    "with_headers",
+]
 
 Checksum = Literal["sha256"]
 """The digests a download can compute on the way; no service publishes one to compare with."""
@@ -40,14 +49,67 @@ class DownloadResult:
     sha256: str | None  # only with checksum="sha256"
     content_type: str | None = None
     etag: str | None = None
+    # The server's Content-Encoding when it sent one although the download asked for identity:
+    # the bytes are kept as sent (like curl without --compressed), never decoded.
+    content_encoding: str | None = None
+
+
+@attrs.frozen
+class LowSpeedLimit:
+    """End a transfer whose average rate stays under ``bytes_per_second`` for ``seconds``.
+
+    curl's ``--speed-limit``/``--speed-time``: the read timeout is per read, so a server that
+    sends one byte a second would otherwise keep a download alive forever. Measured over windows
+    of ``seconds`` from the first byte of each attempt; a window at or above the rate starts the
+    next. The transfer ends with ``TimeoutError`` and is not retried (the same server would
+    drip again).
+    """
+
+    bytes_per_second: float = 1024.0
+    seconds: float = 30.0
+
+
+class _SpeedWatch:
+    def __init__(self, limit: LowSpeedLimit, clock: Callable[[], float]) -> None:
+        self.limit = limit
+        self.clock = clock
+        self.restart()
+
+    def restart(self) -> None:
+        self.started = self.clock()
+        self.received = 0
+
+    def count(self, size: int) -> None:
+        self.received += size
+        elapsed = self.clock() - self.started
+        if elapsed < self.limit.seconds:
+            return
+        if self.received < self.limit.bytes_per_second * elapsed:
+            raise TimeoutError(
+                f"the transfer stayed below {self.limit.bytes_per_second:g} bytes/s for "
+                f"{self.limit.seconds:g} s ({self.received} bytes in {elapsed:.1f} s)"
+            )
+        self.restart()
 
 
 class ResumeState:
     """Offsets, validators and progress of one download across its attempts."""
 
-    def __init__(self, sink: Writer | None, progress: Progress | None) -> None:
+    def __init__(
+        self,
+        sink: Writer | None,
+        progress: Progress | None,
+        *,
+        max_bytes: int | None = None,
+        low_speed: LowSpeedLimit | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if max_bytes is not None and max_bytes < 0:
+            raise ValueError("max_bytes must be zero or more")
         self.sink = sink
         self.progress = progress
+        self.max_bytes = max_bytes
+        self._speed = None if low_speed is None else _SpeedWatch(low_speed, clock)
         self.offset = 0  # bytes handed on (written or yielded) so far
         # The furthest offset any attempt reached: a resume that starts over and receives the
         # same prefix again has not made progress, only bytes beyond this have.
@@ -57,12 +119,13 @@ class ResumeState:
         self.validator: str | None = None
         self.etag: str | None = None
         self.content_type: str | None = None
-        self.decoded = False
+        self.content_encoding: str | None = None
 
     def request_headers(self) -> dict[str, str]:
-        # Raw bytes only: a compressed body would defeat Range, the size check and the hash.
+        # The bytes as stored: a compressed answer would defeat Range and the size check. A
+        # server that compresses anyway gets its bytes kept as sent (see DownloadResult).
         headers = {"Accept-Encoding": "identity"}
-        if self.offset > 0 and not self.decoded:
+        if self.offset > 0:
             headers["Range"] = f"bytes={self.offset}-"
             if self.validator is not None:
                 headers["If-Range"] = self.validator
@@ -103,7 +166,7 @@ class ResumeState:
                     self._start_over()
             self._learn(response)
             length = headers.get("content-length")
-            self.total = int(length) if length and length.isdigit() and not self.decoded else None
+            self.total = int(length) if length and length.isdigit() else None
         elif status == 206:
             match = _CONTENT_RANGE.match(headers.get("content-range", ""))
             if match is None or int(match.group(1)) != self.offset:
@@ -125,15 +188,24 @@ class ResumeState:
             return "retry"
         else:
             return "error"
+        if self.max_bytes is not None and self.total is not None and self.total > self.max_bytes:
+            raise self._too_large(f"announces {self.total} bytes")
         if self.sink is not None:
             self.sink.open(response, self.total)
+        if self._speed is not None:
+            self._speed.restart()
         self._report()
         return "ok"
 
+    def _too_large(self, what: str) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"the download {what}, more than max_bytes={self.max_bytes} allows"
+        )
+
     def _learn(self, response: httpx.Response) -> None:
         headers = response.headers
-        encoding = headers.get("content-encoding", "identity").strip().lower()
-        self.decoded = encoding not in ("", "identity")
+        encoding = headers.get("content-encoding", "").strip().lower()
+        self.content_encoding = None if encoding in ("", "identity") else encoding
         self.content_type = headers.get("content-type")
         self.etag = headers.get("etag")
         if self.etag is not None and not self.etag.startswith("W/"):
@@ -149,6 +221,10 @@ class ResumeState:
                 return b""
             chunk = chunk[self.skip :]
             self.skip = 0
+        if self._speed is not None:
+            self._speed.count(len(chunk))
+        if self.max_bytes is not None and self.offset + len(chunk) > self.max_bytes:
+            raise self._too_large("goes on past that size")
         self.offset += len(chunk)
         if self.progress is not None:
             self.progress(self.offset, self.total)
@@ -178,6 +254,7 @@ class ResumeState:
             sha256=sha256,
             content_type=self.content_type,
             etag=self.etag,
+            content_encoding=self.content_encoding,
         )
 
 

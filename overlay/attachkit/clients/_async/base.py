@@ -38,6 +38,8 @@ from attachkit.transfer import (
     async_stream,
     transport_error_from,
 )
+from attachkit.transfer._async.answers import async_read_answer
+from attachkit.transfer.answers import ANSWER_ACCEPT_ENCODING, MAX_ANSWER_BYTES
 from attachkit.transfer.download import Checksum, Destination
 
 T = TypeVar("T")
@@ -60,9 +62,12 @@ class AsyncClient:
         retry_policy: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         self._timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
         self._policy = client_policy(max_retries, retry_policy)
+        # A JSON answer is read whole, so it is capped (compressed or not).
+        self._max_answer_bytes = max_answer_bytes
         self._http = httpx.AsyncClient(
             base_url=base_url,
             auth=auth,
@@ -134,12 +139,12 @@ class AsyncClient:
                     service=operation.service,
                     operation=operation.operation_id,
                 )
-                await response.aread()
+                answer = await async_read_answer(response, self._max_answer_bytes)
             finally:
                 await response.aclose()
         except httpx.TransportError as exc:
             raise transport_error_from(exc, operation.operation_id) from exc
-        return operation.parse(response)
+        return operation.parse(_answered(response, answer))
 
     async def download(
         self,
@@ -154,6 +159,7 @@ class AsyncClient:
         durable: bool = False,
         checksum: Checksum | None = None,
         resume: bool = False,
+        max_bytes: int | None = None,
     ) -> DownloadResult:
         """Stream the GET that ``kwargs`` describe into ``dest``, resuming after a cut."""
         return await async_download(
@@ -169,6 +175,7 @@ class AsyncClient:
             durable=durable,
             checksum=checksum,
             resume=resume,
+            max_bytes=max_bytes,
         )
 
     def stream(
@@ -179,6 +186,7 @@ class AsyncClient:
         progress: Progress | None,
         max_retries: int | None,
         timeout: Timeout,
+        max_bytes: int | None = None,
     ) -> AsyncIterator[bytes]:
         """The body of the GET that ``kwargs`` describe, chunk by chunk, resuming after a cut."""
         return async_stream(
@@ -189,6 +197,7 @@ class AsyncClient:
             error_parser=operation.error_parser,
             service=operation.service,
             operation=operation.operation_id,
+            max_bytes=max_bytes,
         )
 
     def _call_policy(self, max_retries: int | None) -> RetryPolicy:
@@ -198,10 +207,13 @@ class AsyncClient:
 
     def _request(self, kwargs: dict[str, Any], timeout: Timeout) -> httpx.Request:
         kwargs = dict(kwargs)
+        # Only codings an answer can be inflated from in bounded steps (downloads ask for none).
+        headers = {"Accept-Encoding": ANSWER_ACCEPT_ENCODING, **kwargs.pop("headers", {})}
         return self._http.build_request(
             kwargs.pop("method"),
             kwargs.pop("url"),
             timeout=timeout if timeout is not None else self._timeout,
+            headers=headers,
             **kwargs,
         )
 
@@ -212,6 +224,15 @@ class AsyncClient:
         headers = {**kwargs.pop("headers", {}), **body.headers}
         content = body.async_stream()
         return self._request({**kwargs, "headers": headers, "content": content}, timeout)
+
+
+def _answered(response: httpx.Response, body: bytes) -> httpx.Response:
+    """``response`` with its decoded, size-checked ``body`` in memory, for the generated parser."""
+    framing = (b"content-encoding", b"content-length", b"transfer-encoding")
+    headers = [(name, value) for name, value in response.headers.raw if name.lower() not in framing]
+    return httpx.Response(
+        response.status_code, headers=headers, content=body, request=response.request
+    )
 
 
 class AsyncFacade:

@@ -135,17 +135,21 @@ class AsyncScrumAttachments:
         durable: bool = False,
         checksum: Checksum | None = None,
         resume: bool = False,
+        max_bytes: int | None = _services.SCRUM_MAX_BYTES,
     ) -> DownloadResult:
         """Stream the attachment into ``dest`` (file, directory or binary file object).
 
         ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
-        ``resume=True`` keeps a failed download's bytes and continues them next time.
+        ``resume=True`` keeps a failed download's bytes and continues them next time; a larger
+        download than ``max_bytes`` (the service's documented maximum by default, None
+        where it documents none) raises ``ResponseTooLargeError``.
         """
         kwargs = self._download_kwargs(project_id, issue_id, str(attachment_id))
         return await self._client.download(
             DOWNLOAD_SCRUM, kwargs, dest, overwrite=overwrite, progress=progress,
             max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
             resume=resume,
+            max_bytes=max_bytes,
         )  # fmt: skip
 
     def stream(
@@ -157,11 +161,17 @@ class AsyncScrumAttachments:
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
+        max_bytes: int | None = _services.SCRUM_MAX_BYTES,
     ) -> AsyncIterator[bytes]:
         """The attachment's bytes as an iterator of chunks, resuming after a cut."""
         kwargs = self._download_kwargs(project_id, issue_id, str(attachment_id))
         return self._client.stream(
-            DOWNLOAD_SCRUM, kwargs, progress=progress, max_retries=max_retries, timeout=timeout
+            DOWNLOAD_SCRUM,
+            kwargs,
+            progress=progress,
+            max_retries=max_retries,
+            timeout=timeout,
+            max_bytes=max_bytes,
         )
 
     async def delete(
@@ -263,17 +273,21 @@ class AsyncIpdAttachments:
         durable: bool = False,
         checksum: Checksum | None = None,
         resume: bool = False,
+        max_bytes: int | None = _services.IPD_MAX_BYTES,
     ) -> DownloadResult:
         """Stream the attachment into ``dest`` (file, directory or binary file object).
 
         ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
-        ``resume=True`` keeps a failed download's bytes and continues them next time.
+        ``resume=True`` keeps a failed download's bytes and continues them next time; a larger
+        download than ``max_bytes`` (the service's documented maximum by default, None
+        where it documents none) raises ``ResponseTooLargeError``.
         """
         kwargs = self._download_kwargs(project_id, str(attachment_id))
         return await self._client.download(
             DOWNLOAD_IPD, kwargs, dest, overwrite=overwrite, progress=progress,
             max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
             resume=resume,
+            max_bytes=max_bytes,
         )  # fmt: skip
 
     def stream(
@@ -284,11 +298,17 @@ class AsyncIpdAttachments:
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
+        max_bytes: int | None = _services.IPD_MAX_BYTES,
     ) -> AsyncIterator[bytes]:
         """The attachment's bytes as an iterator of chunks, resuming after a cut."""
         kwargs = self._download_kwargs(project_id, str(attachment_id))
         return self._client.stream(
-            DOWNLOAD_IPD, kwargs, progress=progress, max_retries=max_retries, timeout=timeout
+            DOWNLOAD_IPD,
+            kwargs,
+            progress=progress,
+            max_retries=max_retries,
+            timeout=timeout,
+            max_bytes=max_bytes,
         )
 
     async def download_all(
@@ -475,17 +495,21 @@ class AsyncCoc(AsyncFacade):
         durable: bool = False,
         checksum: Checksum | None = None,
         resume: bool = False,
+        max_bytes: int | None = _services.COC_MAX_BYTES,
     ) -> DownloadResult:
         """Stream the attachment into ``dest`` (file, directory or binary file object).
 
         ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
-        ``resume=True`` keeps a failed download's bytes and continues them next time.
+        ``resume=True`` keeps a failed download's bytes and continues them next time; a larger
+        download than ``max_bytes`` (the service's documented maximum by default, None
+        where it documents none) raises ``ResponseTooLargeError``.
         """
         kwargs = self._download_kwargs(doc_id, ticket_type)
         return await self._client.download(
             DOWNLOAD_COC, kwargs, dest, overwrite=overwrite, progress=progress,
             max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
             resume=resume,
+            max_bytes=max_bytes,
         )  # fmt: skip
 
     def stream(
@@ -496,9 +520,15 @@ class AsyncCoc(AsyncFacade):
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
+        max_bytes: int | None = _services.COC_MAX_BYTES,
     ) -> AsyncIterator[bytes]:
         """The attachment's bytes as an iterator of chunks, resuming after a cut."""
         kwargs = self._download_kwargs(doc_id, ticket_type)
         return self._client.stream(
-            DOWNLOAD_COC, kwargs, progress=progress, max_retries=max_retries, timeout=timeout
+            DOWNLOAD_COC,
+            kwargs,
+            progress=progress,
+            max_retries=max_retries,
+            timeout=timeout,
+            max_bytes=max_bytes,
         )

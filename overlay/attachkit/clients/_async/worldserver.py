@@ -168,6 +168,7 @@ class AsyncWorldServer(AsyncFacade):
         durable: bool = False,
         checksum: Checksum | None = None,
         resume: bool = False,
+        max_bytes: int | None = None,
     ) -> DownloadResult:
         """Stream the file whose ``internalName`` is ``filename`` into ``dest``.
 
@@ -175,7 +176,9 @@ class AsyncWorldServer(AsyncFacade):
         carries it (``download_token=uploaded.download_token``, which may be unset). The filters
         go as query parameters, or as headers of the same names with ``filters_as_headers=True``.
         ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
-        ``resume=True`` keeps a failed download's bytes and continues them next time.
+        ``resume=True`` keeps a failed download's bytes and continues them next time;
+        ``max_bytes`` (WorldServer documents no maximum) ends a larger download with
+        ``ResponseTooLargeError``.
         """
         kwargs = self._download_kwargs(
             filename, resource_type, resource_id, attribute_name, download_token,
@@ -185,6 +188,7 @@ class AsyncWorldServer(AsyncFacade):
             GET_WS_FILES, kwargs, dest, overwrite=overwrite, progress=progress,
             max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
             resume=resume,
+            max_bytes=max_bytes,
         )  # fmt: skip
 
     def stream(
@@ -199,6 +203,7 @@ class AsyncWorldServer(AsyncFacade):
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
+        max_bytes: int | None = None,
     ) -> AsyncIterator[bytes]:
         """The file's bytes as an iterator of chunks, resuming after a cut."""
         kwargs = self._download_kwargs(
@@ -206,5 +211,10 @@ class AsyncWorldServer(AsyncFacade):
             filters_as_headers,
         )  # fmt: skip
         return self._client.stream(
-            GET_WS_FILES, kwargs, progress=progress, max_retries=max_retries, timeout=timeout
+            GET_WS_FILES,
+            kwargs,
+            progress=progress,
+            max_retries=max_retries,
+            timeout=timeout,
+            max_bytes=max_bytes,
         )

@@ -39,6 +39,8 @@ from attachkit.transfer import (
     stream,
     transport_error_from,
 )
+from attachkit.transfer._sync.answers import read_answer
+from attachkit.transfer.answers import ANSWER_ACCEPT_ENCODING, MAX_ANSWER_BYTES
 from attachkit.transfer.download import Checksum, Destination
 
 T = TypeVar("T")
@@ -61,9 +63,12 @@ class Client:
         retry_policy: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         self._timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
         self._policy = client_policy(max_retries, retry_policy)
+        # A JSON answer is read whole, so it is capped (compressed or not).
+        self._max_answer_bytes = max_answer_bytes
         self._http = httpx.Client(
             base_url=base_url,
             auth=auth,
@@ -135,12 +140,12 @@ class Client:
                     service=operation.service,
                     operation=operation.operation_id,
                 )
-                response.read()
+                answer = read_answer(response, self._max_answer_bytes)
             finally:
                 response.close()
         except httpx.TransportError as exc:
             raise transport_error_from(exc, operation.operation_id) from exc
-        return operation.parse(response)
+        return operation.parse(_answered(response, answer))
 
     def download(
         self,
@@ -155,6 +160,7 @@ class Client:
         durable: bool = False,
         checksum: Checksum | None = None,
         resume: bool = False,
+        max_bytes: int | None = None,
     ) -> DownloadResult:
         """Stream the GET that ``kwargs`` describe into ``dest``, resuming after a cut."""
         return download(
@@ -170,6 +176,7 @@ class Client:
             durable=durable,
             checksum=checksum,
             resume=resume,
+            max_bytes=max_bytes,
         )
 
     def stream(
@@ -180,6 +187,7 @@ class Client:
         progress: Progress | None,
         max_retries: int | None,
         timeout: Timeout,
+        max_bytes: int | None = None,
     ) -> Iterator[bytes]:
         """The body of the GET that ``kwargs`` describe, chunk by chunk, resuming after a cut."""
         return stream(
@@ -190,6 +198,7 @@ class Client:
             error_parser=operation.error_parser,
             service=operation.service,
             operation=operation.operation_id,
+            max_bytes=max_bytes,
         )
 
     def _call_policy(self, max_retries: int | None) -> RetryPolicy:
@@ -199,10 +208,13 @@ class Client:
 
     def _request(self, kwargs: dict[str, Any], timeout: Timeout) -> httpx.Request:
         kwargs = dict(kwargs)
+        # Only codings an answer can be inflated from in bounded steps (downloads ask for none).
+        headers = {"Accept-Encoding": ANSWER_ACCEPT_ENCODING, **kwargs.pop("headers", {})}
         return self._http.build_request(
             kwargs.pop("method"),
             kwargs.pop("url"),
             timeout=timeout if timeout is not None else self._timeout,
+            headers=headers,
             **kwargs,
         )
 
@@ -213,6 +225,15 @@ class Client:
         headers = {**kwargs.pop("headers", {}), **body.headers}
         content = body.stream()
         return self._request({**kwargs, "headers": headers, "content": content}, timeout)
+
+
+def _answered(response: httpx.Response, body: bytes) -> httpx.Response:
+    """``response`` with its decoded, size-checked ``body`` in memory, for the generated parser."""
+    framing = (b"content-encoding", b"content-length", b"transfer-encoding")
+    headers = [(name, value) for name, value in response.headers.raw if name.lower() not in framing]
+    return httpx.Response(
+        response.status_code, headers=headers, content=body, request=response.request
+    )
 
 
 class Facade:

@@ -136,17 +136,21 @@ class ScrumAttachments:
         durable: bool = False,
         checksum: Checksum | None = None,
         resume: bool = False,
+        max_bytes: int | None = _services.SCRUM_MAX_BYTES,
     ) -> DownloadResult:
         """Stream the attachment into ``dest`` (file, directory or binary file object).
 
         ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
-        ``resume=True`` keeps a failed download's bytes and continues them next time.
+        ``resume=True`` keeps a failed download's bytes and continues them next time; a larger
+        download than ``max_bytes`` (the service's documented maximum by default, None
+        where it documents none) raises ``ResponseTooLargeError``.
         """
         kwargs = self._download_kwargs(project_id, issue_id, str(attachment_id))
         return self._client.download(
             DOWNLOAD_SCRUM, kwargs, dest, overwrite=overwrite, progress=progress,
             max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
             resume=resume,
+            max_bytes=max_bytes,
         )  # fmt: skip
 
     def stream(
@@ -158,11 +162,17 @@ class ScrumAttachments:
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
+        max_bytes: int | None = _services.SCRUM_MAX_BYTES,
     ) -> Iterator[bytes]:
         """The attachment's bytes as an iterator of chunks, resuming after a cut."""
         kwargs = self._download_kwargs(project_id, issue_id, str(attachment_id))
         return self._client.stream(
-            DOWNLOAD_SCRUM, kwargs, progress=progress, max_retries=max_retries, timeout=timeout
+            DOWNLOAD_SCRUM,
+            kwargs,
+            progress=progress,
+            max_retries=max_retries,
+            timeout=timeout,
+            max_bytes=max_bytes,
         )
 
     def delete(
@@ -264,17 +274,21 @@ class IpdAttachments:
         durable: bool = False,
         checksum: Checksum | None = None,
         resume: bool = False,
+        max_bytes: int | None = _services.IPD_MAX_BYTES,
     ) -> DownloadResult:
         """Stream the attachment into ``dest`` (file, directory or binary file object).
 
         ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
-        ``resume=True`` keeps a failed download's bytes and continues them next time.
+        ``resume=True`` keeps a failed download's bytes and continues them next time; a larger
+        download than ``max_bytes`` (the service's documented maximum by default, None
+        where it documents none) raises ``ResponseTooLargeError``.
         """
         kwargs = self._download_kwargs(project_id, str(attachment_id))
         return self._client.download(
             DOWNLOAD_IPD, kwargs, dest, overwrite=overwrite, progress=progress,
             max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
             resume=resume,
+            max_bytes=max_bytes,
         )  # fmt: skip
 
     def stream(
@@ -285,11 +299,17 @@ class IpdAttachments:
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
+        max_bytes: int | None = _services.IPD_MAX_BYTES,
     ) -> Iterator[bytes]:
         """The attachment's bytes as an iterator of chunks, resuming after a cut."""
         kwargs = self._download_kwargs(project_id, str(attachment_id))
         return self._client.stream(
-            DOWNLOAD_IPD, kwargs, progress=progress, max_retries=max_retries, timeout=timeout
+            DOWNLOAD_IPD,
+            kwargs,
+            progress=progress,
+            max_retries=max_retries,
+            timeout=timeout,
+            max_bytes=max_bytes,
         )
 
     def download_all(
@@ -476,17 +496,21 @@ class Coc(Facade):
         durable: bool = False,
         checksum: Checksum | None = None,
         resume: bool = False,
+        max_bytes: int | None = _services.COC_MAX_BYTES,
     ) -> DownloadResult:
         """Stream the attachment into ``dest`` (file, directory or binary file object).
 
         ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
-        ``resume=True`` keeps a failed download's bytes and continues them next time.
+        ``resume=True`` keeps a failed download's bytes and continues them next time; a larger
+        download than ``max_bytes`` (the service's documented maximum by default, None
+        where it documents none) raises ``ResponseTooLargeError``.
         """
         kwargs = self._download_kwargs(doc_id, ticket_type)
         return self._client.download(
             DOWNLOAD_COC, kwargs, dest, overwrite=overwrite, progress=progress,
             max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
             resume=resume,
+            max_bytes=max_bytes,
         )  # fmt: skip
 
     def stream(
@@ -497,9 +521,15 @@ class Coc(Facade):
         progress: Progress | None = None,
         max_retries: int | None = None,
         timeout: Timeout = None,
+        max_bytes: int | None = _services.COC_MAX_BYTES,
     ) -> Iterator[bytes]:
         """The attachment's bytes as an iterator of chunks, resuming after a cut."""
         kwargs = self._download_kwargs(doc_id, ticket_type)
         return self._client.stream(
-            DOWNLOAD_COC, kwargs, progress=progress, max_retries=max_retries, timeout=timeout
+            DOWNLOAD_COC,
+            kwargs,
+            progress=progress,
+            max_retries=max_retries,
+            timeout=timeout,
+            max_bytes=max_bytes,
         )

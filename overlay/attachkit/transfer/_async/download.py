@@ -17,27 +17,32 @@ from attachkit.transfer._async.http_errors import async_read_error_body
 from attachkit.transfer._shims import async_run_blocking
 from attachkit.transfer.http_errors import ErrorParser, api_error_from
 from attachkit.transfer.multipart import Progress
-from attachkit.transfer.resume import Checksum, DownloadResult, ResumeState, with_headers
+from attachkit.transfer.resume import (
+    Checksum,
+    DownloadResult,
+    LowSpeedLimit,
+    ResumeState,
+    with_headers,
+)
 from attachkit.transfer.retry import RetryPolicy, RetryState
 from attachkit.transfer.sinks import Destination, Writer, make_sink
 
 __all__ = ["async_download", "async_stream"]
 
 
-async def _async_body(response: httpx.Response, decoded: bool) -> AsyncIterator[bytes]:
-    """The body as it arrives: raw bytes (``iter_raw``: no decoding, no re-chunking copies),
+async def _async_body(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body as it arrives: raw bytes (``iter_raw``: never decoded, no re-chunking copies),
     read past h11 where ``_fast_read`` allows it."""
     if response.is_stream_consumed:  # a transport that answered from memory (MockTransport)
         yield response.content
         return
     _fast_read.tune_read_size(response)
-    direct = None if decoded else _fast_read.direct_reader(response)
+    direct = _fast_read.direct_reader(response)
     if direct is not None:
         async for chunk in _async_direct_body(direct):
             yield chunk
         return
-    body = response.aiter_bytes() if decoded else response.aiter_raw()
-    async for chunk in body:
+    async for chunk in response.aiter_raw():
         yield chunk
 
 
@@ -89,7 +94,7 @@ async def _async_chunks(
                 wait = retry.give_up()
             else:
                 try:
-                    async for raw in _async_body(response, state.decoded):
+                    async for raw in _async_body(response):
                         data = state.take(raw)
                         if data:
                             yield data
@@ -120,6 +125,8 @@ async def async_download(
     durable: bool = False,
     checksum: Checksum | None = None,
     resume: bool = False,
+    max_bytes: int | None = None,
+    low_speed: LowSpeedLimit | None = LowSpeedLimit(),  # noqa: B008 - frozen, shared safely
 ) -> DownloadResult:
     """Download ``request`` (a GET built by ``client.build_request``) into ``dest``.
 
@@ -128,15 +135,18 @@ async def async_download(
     else ``fallback_filename``) or a binary file object. ``error_parser`` is the service's
     (``huawei_error_parser``, ``coc_error_parser``, ``text_error_parser`` or your own).
     ``durable=True`` fsyncs the file and its directory before returning (a file path only);
-    ``checksum="sha256"`` fills ``DownloadResult.sha256``. Raises ``DestinationExistsError``,
-    ``APIError`` subclasses, ``TransportError``/``TimeoutError`` after the retry budget, or
-    ``IntegrityError`` on a size mismatch; no partial file is left behind, unless
-    ``resume=True``: then a failed or killed download keeps ``.NAME.part`` and a sidecar
-    (``partials``), and the next call with ``resume=True`` asks for the rest only (``Range`` +
-    ``If-Range``), or starts over when the server's file changed.
+    ``checksum="sha256"`` fills ``DownloadResult.sha256``. A body in a content coding is kept
+    as sent (``DownloadResult.content_encoding`` names it), never decoded. ``max_bytes`` ends a
+    download that announces or sends more (``ResponseTooLargeError``); ``low_speed`` one that
+    stays slower than its rate for its time (``TimeoutError``; None turns that off). Raises
+    ``DestinationExistsError``, ``APIError`` subclasses, ``TransportError``/``TimeoutError``
+    after the retry budget, ``IntegrityError`` on a size mismatch, or ``LocalFileError``; no
+    partial file is left behind, unless ``resume=True``: then a failed or killed download keeps
+    ``.NAME.part`` and a sidecar (``partials``), and the next call with ``resume=True`` asks for
+    the rest only (``Range`` + ``If-Range``), or starts over when the server's file changed.
     """
     sink = Writer(make_sink(dest, overwrite, fallback_filename, durable, resume), checksum)
-    state = ResumeState(sink, progress=progress)
+    state = ResumeState(sink, progress, max_bytes=max_bytes, low_speed=low_speed)
     retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
     try:
         kept = sink.resume_kept(str(request.url))
@@ -164,14 +174,17 @@ async def async_stream(
     policy: RetryPolicy | None = None,
     service: str | None = None,
     operation: str | None = None,
+    max_bytes: int | None = None,
+    low_speed: LowSpeedLimit | None = LowSpeedLimit(),  # noqa: B008 - frozen, shared safely
 ) -> AsyncIterator[bytes]:
     """The body of ``request`` as chunks of bytes, resumed across dropped connections.
 
     Bytes already yielded cannot be taken back, so a resume that finds the file changed raises
     ``IntegrityError``. Close the iterator (``aclose()``, or ``contextlib.closing`` on the sync
-    twin) if you stop early.
+    twin) if you stop early. ``max_bytes`` and ``low_speed`` as for ``download``; the bytes
+    are never decoded.
     """
-    state = ResumeState(None, progress=progress)
+    state = ResumeState(None, progress, max_bytes=max_bytes, low_speed=low_speed)
     retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
     chunks = _async_chunks(client, request, state, retry, error_parser, service)
     try:

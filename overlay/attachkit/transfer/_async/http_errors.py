@@ -4,28 +4,19 @@ from __future__ import annotations
 
 import httpx
 
+from attachkit.errors import IntegrityError
+from attachkit.transfer._async.answers import async_read_answer
 from attachkit.transfer.http_errors import MAX_ERROR_BODY, ErrorParser, api_error_from
 
 __all__ = ["async_raise_for_status", "async_read_error_body"]
 
 
 async def async_read_error_body(response: httpx.Response) -> bytes:
-    """At most ``MAX_ERROR_BODY`` bytes of a (possibly streamed) error response."""
-    if not response.is_stream_consumed:
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            async for chunk in response.aiter_bytes():
-                chunks.append(chunk)
-                size += len(chunk)
-                if size >= MAX_ERROR_BODY:
-                    break
-        except (httpx.HTTPError, httpx.StreamError):
-            pass  # a cut error body still has a status worth reporting
-        return b"".join(chunks)[:MAX_ERROR_BODY]
+    """At most ``MAX_ERROR_BODY`` bytes of a (possibly streamed) error response, decoded in
+    bounded steps; a cut or undecodable error body still has a status worth reporting."""
     try:
-        return response.content[:MAX_ERROR_BODY]
-    except httpx.ResponseNotRead:  # streamed and already iterated by someone else
+        return await async_read_answer(response, MAX_ERROR_BODY, truncate=True)
+    except (httpx.HTTPError, httpx.StreamError, IntegrityError):
         return b""
 
 

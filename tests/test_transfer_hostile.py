@@ -7,17 +7,35 @@ number of connections, bounded bytes per answer, stopped when the test ends.
 from __future__ import annotations
 
 import asyncio
+import errno
 import functools
+import importlib
+import os
 import socket
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from attachkit import transfer
-from attachkit.errors import IntegrityError, ResponseTooLargeError, TimeoutError, TransportError
-from attachkit.transfer import LowSpeedLimit, RetryPolicy, text_error_parser
+from attachkit.errors import (
+    IntegrityError,
+    LocalFileError,
+    ResponseTooLargeError,
+    TimeoutError,
+    TransportError,
+)
+from attachkit.transfer import (
+    LowSpeedLimit,
+    RetryPolicy,
+    find_partial_downloads,
+    remove_partial_downloads,
+    text_error_parser,
+)
 from tests.hostile_server import Answer, HostileServer, head
 
 download = functools.partial(transfer.download, error_parser=text_error_parser)
@@ -355,4 +373,101 @@ def test_a_facade_download_stops_at_the_services_documented_maximum(tmp_path: Pa
         coc = Coc(endpoint=base, credentials=Credentials("AK", "SK"), max_retries=0)
         with coc, pytest.raises(ResponseTooLargeError):
             coc.download("doc-1", tmp_path / "o.txt")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_endless_worldserver_login_answer_stops_at_the_cap(tmp_path: Path):
+    from attachkit import WorldServer
+
+    stop = threading.Event()
+    try:
+        with HostileServer(_endless_json(stop)) as server:
+            base = server.url.rsplit("/", 1)[0]
+            ws = WorldServer(base, "translator", "secret", max_retries=0)
+            with ws, pytest.raises(ResponseTooLargeError):
+                ws.download("attr-1_a.txt", tmp_path / "a.txt")
+            stop.set()
+    finally:
+        stop.set()
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- local files: the operating system's refusals, and leftovers of a killed process ----------
+
+
+def test_a_destination_under_a_regular_file_is_a_local_file_error(tmp_path: Path):
+    (tmp_path / "file.txt").write_text("not a directory")
+    with httpx.Client() as client, pytest.raises(LocalFileError) as info:
+        download(client, _get("http://127.0.0.1:9/x"), tmp_path / "file.txt" / "out.bin")
+    assert info.value.path == str(tmp_path / "file.txt")
+    assert info.value.reason == "Not a directory"
+    assert str(info.value) == f"{tmp_path / 'file.txt'}: Not a directory"
+
+
+def test_a_full_disk_is_a_local_file_error_and_leaves_nothing(tmp_path: Path, monkeypatch):
+    """Writes go to /dev/full, which answers every write with ENOSPC."""
+    import builtins
+
+    sinks = importlib.import_module("attachkit.transfer.sinks")
+    real_open = builtins.open
+
+    def open_full(path, mode="r", buffering=-1):
+        return real_open("/dev/full", "wb", buffering=buffering)
+
+    monkeypatch.setattr(sinks, "open", open_full, raising=False)
+
+    def answer(connection: socket.socket, request: bytes, number: int) -> None:
+        connection.sendall(head("200 OK", content_length=LENGTH) + BODY[:LENGTH])
+
+    with (
+        HostileServer(answer) as server,
+        httpx.Client() as client,
+        pytest.raises(LocalFileError) as info,
+    ):
+        download(client, _get(server.url), tmp_path / "out.bin", policy=_policy())
+    assert info.value.reason == os.strerror(errno.ENOSPC)
+    assert info.value.path == str(tmp_path / "out.bin")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_upload_source_that_is_missing_or_a_directory_is_a_local_file_error(tmp_path: Path):
+    from attachkit.transfer import MultipartFile
+
+    with pytest.raises(LocalFileError) as info:
+        MultipartFile("file", tmp_path / "missing.txt")
+    assert info.value.reason == os.strerror(errno.ENOENT)
+    with pytest.raises(LocalFileError):
+        MultipartFile("file", tmp_path)
+
+
+KILLED_CLIENT = """
+import sys, httpx
+from attachkit.transfer import download, text_error_parser
+with httpx.Client() as client:
+    download(client, httpx.Request("GET", sys.argv[1]), sys.argv[2], error_parser=text_error_parser)
+"""
+
+
+def test_the_leftover_of_a_download_killed_with_sigkill_can_be_found_and_removed(tmp_path: Path):
+    stop = threading.Event()
+    try:
+        with HostileServer(_make_stall(stop)) as server:
+            client = subprocess.Popen(
+                [sys.executable, "-c", KILLED_CLIENT, server.url, str(tmp_path / "report.pdf")]
+            )
+            try:
+                for _ in range(200):  # up to 20 s for the first bytes to land
+                    if find_partial_downloads(tmp_path):
+                        break
+                    time.sleep(0.1)
+            finally:
+                client.kill()
+                client.wait(10)
+            stop.set()
+    finally:
+        stop.set()
+    [leftover] = find_partial_downloads(tmp_path)
+    assert leftover.name.startswith(".report.pdf.") and leftover.stat().st_size == CUT
+    assert remove_partial_downloads(tmp_path) == []  # younger than an hour: maybe still running
+    assert remove_partial_downloads(tmp_path, older_than=0) == [leftover]
     assert list(tmp_path.iterdir()) == []

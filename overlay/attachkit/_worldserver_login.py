@@ -94,7 +94,12 @@ class SessionBase(httpx.Auth):
             url = request.url.copy_with(raw_path=self._login_path.encode("ascii"))
         _log.debug("logging in to WorldServer at %s as %r", url, self._username)
         return httpx.Request(
-            "POST", url, json={"username": self._username, "password": self._password}
+            "POST",
+            url,
+            json={"username": self._username, "password": self._password},
+            # The answer is capped as it arrives (transfer.answers.cap_answer), which can bound
+            # only bytes that are not compressed.
+            headers={"Accept-Encoding": "identity"},
         )
 
     def _accept_login(self, response: httpx.Response) -> str:

@@ -13,6 +13,7 @@ import httpx
 
 from attachkit._shims import AsyncLock
 from attachkit._worldserver_login import LOGIN_PATH, NO_AUTH, TOKEN_HEADER, SessionBase
+from attachkit.transfer.answers import cap_answer
 
 _log = logging.getLogger("attachkit.worldserver_session")
 
@@ -38,8 +39,12 @@ class AsyncWorldServerSession(SessionBase):
     async def login(self, client: httpx.AsyncClient) -> None:
         """Log in now (again, if already logged in), e.g. to check the password early."""
         async with self._lock:
-            response = await client.send(self._login_request(None), auth=NO_AUTH)
-            await response.aread()
+            response = await client.send(self._login_request(None), auth=NO_AUTH, stream=True)
+            try:
+                cap_answer(response)
+                await response.aread()
+            finally:
+                await response.aclose()
             self._accept_login(response)
 
     async def async_auth_flow(
@@ -53,6 +58,7 @@ class AsyncWorldServerSession(SessionBase):
                 token = self._token
                 if token is None:
                     login_response = yield self._login_request(request)
+                    cap_answer(login_response)
                     await login_response.aread()
                     token = self._accept_login(login_response)
         request.headers[TOKEN_HEADER] = token
@@ -64,6 +70,7 @@ class AsyncWorldServerSession(SessionBase):
             if self._refresh_needed(token):
                 _log.debug("WorldServer token refused; logging in again as %r", self._username)
                 login_response = yield self._login_request(request)
+                cap_answer(login_response)
                 await login_response.aread()
                 token = self._accept_login(login_response)
             else:

@@ -14,6 +14,7 @@ import httpx
 
 from attachkit._shims import Lock
 from attachkit._worldserver_login import LOGIN_PATH, NO_AUTH, TOKEN_HEADER, SessionBase
+from attachkit.transfer.answers import cap_answer
 
 _log = logging.getLogger("attachkit.worldserver_session")
 
@@ -39,8 +40,12 @@ class WorldServerSession(SessionBase):
     def login(self, client: httpx.Client) -> None:
         """Log in now (again, if already logged in), e.g. to check the password early."""
         with self._lock:
-            response = client.send(self._login_request(None), auth=NO_AUTH)
-            response.read()
+            response = client.send(self._login_request(None), auth=NO_AUTH, stream=True)
+            try:
+                cap_answer(response)
+                response.read()
+            finally:
+                response.close()
             self._accept_login(response)
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
@@ -52,6 +57,7 @@ class WorldServerSession(SessionBase):
                 token = self._token
                 if token is None:
                     login_response = yield self._login_request(request)
+                    cap_answer(login_response)
                     login_response.read()
                     token = self._accept_login(login_response)
         request.headers[TOKEN_HEADER] = token
@@ -63,6 +69,7 @@ class WorldServerSession(SessionBase):
             if self._refresh_needed(token):
                 _log.debug("WorldServer token refused; logging in again as %r", self._username)
                 login_response = yield self._login_request(request)
+                cap_answer(login_response)
                 login_response.read()
                 token = self._accept_login(login_response)
             else:

@@ -9,10 +9,14 @@ filling memory. The readers that do the I/O are ``_async/answers.py`` and its ge
 from __future__ import annotations
 
 import zlib
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
 
 from attachkit.errors import IntegrityError, ResponseTooLargeError
 
-__all__ = ["ANSWER_ACCEPT_ENCODING", "MAX_ANSWER_BYTES", "BoundedBody"]
+__all__ = ["ANSWER_ACCEPT_ENCODING", "MAX_ANSWER_BYTES", "BoundedBody", "cap_answer"]
 
 MAX_ANSWER_BYTES = 4 * 1024 * 1024
 # What the client accepts for answers it reads whole: only codings it can inflate in bounded
@@ -73,3 +77,45 @@ class BoundedBody:
 
     def value(self) -> bytes:
         return b"".join(self._parts)
+
+
+def cap_answer(response: httpx.Response, limit: int = MAX_ANSWER_BYTES) -> None:
+    """Make ``response.read()`` stop with ``ResponseTooLargeError`` past ``limit`` bytes.
+
+    For answers that httpx reads itself (inside an auth flow, where reading it another way
+    leaves httpx a consumed stream): the body stream is wrapped so it counts what arrives. It
+    counts bytes as sent, so an answer in a content coding (which the request did not ask for:
+    send ``Accept-Encoding: identity``) is refused before anything is read.
+    """
+    coding = response.headers.get("content-encoding", "").strip().lower()
+    if coding not in ("", "identity"):
+        response.close()
+        raise IntegrityError(f"the answer came in content coding {coding!r}, not asked for")
+    response.stream = _CappedStream(response.stream, limit)
+
+
+class _CappedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    def __init__(self, stream: Any, limit: int) -> None:
+        self._stream = stream
+        self._limit = limit
+        self._size = 0
+
+    def _count(self, chunk: bytes) -> bytes:
+        self._size += len(chunk)
+        if self._size > self._limit:
+            raise ResponseTooLargeError(f"the answer is larger than max_answer_bytes={self._limit}")
+        return chunk
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._stream:
+            yield self._count(chunk)
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            yield self._count(chunk)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()

@@ -14,18 +14,27 @@ import os
 import queue
 import secrets
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Concatenate, ParamSpec, TypeVar
 
 import httpx
 
-from attachkit.errors import DestinationExistsError
+from attachkit.errors import DestinationExistsError, LocalFileError
 
 from . import partials
 from .filenames import filename_from_content_disposition, sanitize_filename
+from .localfiles import local_file_errors
 from .resume import Checksum
 
-__all__ = ["Destination", "FileObjectSink", "FileSink", "Sink", "Writer", "make_sink"]
+__all__ = [
+    "Destination",
+    "FileObjectSink",
+    "FileSink",
+    "Sink",
+    "Writer",
+    "make_sink",
+]
 
 Destination = str | os.PathLike[str] | BinaryIO
 _EARLY_SYNC_BYTES = 64 * 1024 * 1024
@@ -34,6 +43,18 @@ _BACKGROUND_BYTES = 4 * 1024 * 1024
 _QUEUED_CHUNKS = 3  # how far (in received chunks) the worker may fall behind the socket
 _new_hash = hashlib.sha256
 _HASH_READ_BYTES = 1024 * 1024
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _file_work(
+    method: Callable[Concatenate[FileSink, _P], _R],
+) -> Callable[Concatenate[FileSink, _P], _R]:
+    def wrapper(sink: FileSink, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with local_file_errors(sink.target or sink.directory):
+            return method(sink, *args, **kwargs)
+
+    return wrapper
 
 
 class FileSink:
@@ -62,7 +83,8 @@ class FileSink:
             self.target: Path | None = None
         else:
             if not path.parent.is_dir():
-                raise FileNotFoundError(f"directory {path.parent} does not exist")
+                reason = "Not a directory" if path.parent.exists() else "No such directory"
+                raise LocalFileError(str(path.parent), reason)
             self._check_free(path)
             self.directory = path.parent
             self.target = path
@@ -98,6 +120,7 @@ class FileSink:
         self._file = open(part, "r+b", buffering=0)  # noqa: SIM115 - closed in commit/discard
         return self._file.seek(0, os.SEEK_END), sidecar
 
+    @_file_work
     def open(self, response: httpx.Response, total: int | None = None) -> None:
         if self._file is not None:
             if self.resume and response.status_code == 200:
@@ -135,6 +158,7 @@ class FileSink:
             last_modified=response.headers.get("last-modified"),
         ).write(partials.sidecar_path(self.target))
 
+    @_file_work
     def write(self, chunk: bytes) -> None:
         assert self._file is not None
         written = self._file.write(chunk)
@@ -164,6 +188,7 @@ class FileSink:
             self._flusher.join()
             self._flusher = None
 
+    @_file_work
     def restart(self) -> bool:
         assert self._file is not None
         self._file.seek(0)
@@ -177,6 +202,7 @@ class FileSink:
         while chunk := self._file.read(_HASH_READ_BYTES):
             hasher.update(chunk)
 
+    @_file_work
     def commit(self) -> Path:
         assert self._file is not None and self.temp is not None and self.target is not None
         self._join_flusher()
@@ -237,7 +263,8 @@ class FileObjectSink:
         pass
 
     def write(self, chunk: bytes) -> None:
-        self.file.write(chunk)
+        with local_file_errors(str(getattr(self.file, "name", "the destination file object"))):
+            self.file.write(chunk)
 
     def restart(self) -> bool:
         if self.start is None:

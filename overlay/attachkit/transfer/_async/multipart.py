@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from attachkit.transfer._shims import async_read_chunk
+from attachkit.transfer.localfiles import local_file_errors
 
 if TYPE_CHECKING:
     from attachkit.transfer.multipart import MultipartFile
@@ -37,7 +38,8 @@ async def async_iter_body(body: MultipartFile) -> AsyncIterator[bytes]:
     else:
         with body.open_source() as reader:
             while done < body.size:
-                chunk = await async_read_chunk(reader, body.want(done))
+                with local_file_errors(body.source_name):
+                    chunk = await async_read_chunk(reader, body.want(done))
                 if not chunk:
                     break
                 done = body.account(done, chunk)

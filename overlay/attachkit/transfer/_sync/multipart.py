@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from attachkit.transfer._shims import read_chunk
+from attachkit.transfer.localfiles import local_file_errors
 
 if TYPE_CHECKING:
     from attachkit.transfer.multipart import MultipartFile
@@ -38,7 +39,8 @@ def iter_body(body: MultipartFile) -> Iterator[bytes]:
     else:
         with body.open_source() as reader:
             while done < body.size:
-                chunk = read_chunk(reader, body.want(done))
+                with local_file_errors(body.source_name):
+                    chunk = read_chunk(reader, body.want(done))
                 if not chunk:
                     break
                 done = body.account(done, chunk)

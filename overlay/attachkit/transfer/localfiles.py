@@ -1,0 +1,23 @@
+"""The operating system's refusals on local files, as attachkit errors."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+from attachkit.errors import DestinationExistsError, LocalFileError
+
+__all__ = ["local_file_errors"]
+
+
+@contextlib.contextmanager
+def local_file_errors(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Turn the operating system's refusal (no space, permission, not a directory...) into
+    ``LocalFileError(path, strerror)``; ``DestinationExistsError`` passes as it is."""
+    try:
+        yield
+    except DestinationExistsError:
+        raise
+    except OSError as exc:
+        raise LocalFileError(os.fspath(path), exc.strerror or type(exc).__name__) from exc

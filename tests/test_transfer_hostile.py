@@ -32,10 +32,9 @@ from attachkit.errors import (
 from attachkit.transfer import (
     LowSpeedLimit,
     RetryPolicy,
-    find_partial_downloads,
-    remove_partial_downloads,
     text_error_parser,
 )
+from attachkit.transfer.partials import list_partials, remove_partials
 from tests.hostile_server import Answer, HostileServer, head
 
 download = functools.partial(transfer.download, error_parser=text_error_parser)
@@ -448,7 +447,8 @@ with httpx.Client() as client:
 """
 
 
-def test_the_leftover_of_a_download_killed_with_sigkill_can_be_found_and_removed(tmp_path: Path):
+def test_the_leftover_of_a_download_killed_with_sigkill_is_listed_and_removed(tmp_path: Path):
+    """``attachkit clean`` (transfer.partials) finds what a kill -9 leaves and removes it."""
     stop = threading.Event()
     try:
         with HostileServer(_make_stall(stop)) as server:
@@ -457,7 +457,7 @@ def test_the_leftover_of_a_download_killed_with_sigkill_can_be_found_and_removed
             )
             try:
                 for _ in range(200):  # up to 20 s for the first bytes to land
-                    if find_partial_downloads(tmp_path):
+                    if any(p.size == CUT for p in list_partials(tmp_path)):
                         break
                     time.sleep(0.1)
             finally:
@@ -466,8 +466,8 @@ def test_the_leftover_of_a_download_killed_with_sigkill_can_be_found_and_removed
             stop.set()
     finally:
         stop.set()
-    [leftover] = find_partial_downloads(tmp_path)
-    assert leftover.name.startswith(".report.pdf.") and leftover.stat().st_size == CUT
-    assert remove_partial_downloads(tmp_path) == []  # younger than an hour: maybe still running
-    assert remove_partial_downloads(tmp_path, older_than=0) == [leftover]
+    [leftover] = list_partials(tmp_path)
+    assert leftover.path.name.startswith(".report.pdf.") and leftover.size == CUT
+    assert leftover.sidecar is None  # not resumable: only taking space
+    assert remove_partials([leftover]) == CUT
     assert list(tmp_path.iterdir()) == []

@@ -38,7 +38,6 @@ from .retry import (
     should_retry_exception,
     should_retry_status,
 )
-from .sinks import find_partial_downloads, remove_partial_downloads
 
 __all__ = [
     "Checksum",
@@ -59,11 +58,9 @@ __all__ = [
     "coc_error_parser",
     "download",
     "filename_from_content_disposition",
-    "find_partial_downloads",
     "huawei_error_parser",
     "parse_retry_after",
     "raise_for_status",
-    "remove_partial_downloads",
     "sanitize_filename",
     "send_with_retries",
     "should_retry_exception",

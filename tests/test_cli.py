@@ -102,6 +102,18 @@ def test_plain_output_for_coc_and_worldserver(
     assert (tmp_path / "got.pdf").read_bytes() == source.read_bytes()
 
 
+def test_a_local_file_error_is_a_usage_error_naming_the_path(
+    env: MockServer, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "file.txt").write_text("a file, not a directory")
+    target = tmp_path / "file.txt" / "out.txt"
+    code, _, err = run(
+        capsys, "coc", "--endpoint", env.base_url, "download", "--doc-id", "x", "-o", str(target)
+    )
+    assert code == EXIT_USAGE
+    assert err.strip() == f"attachkit: error: {tmp_path / 'file.txt'}: Not a directory"
+
+
 def test_download_prints_the_sha256_and_fsyncs_only_when_asked(
     env: MockServer,
     capsys: pytest.CaptureFixture[str],

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from attachkit.errors import NotFoundError as NotFoundError
     from attachkit.errors import PermissionDeniedError as PermissionDeniedError
     from attachkit.errors import RateLimitedError as RateLimitedError
+    from attachkit.errors import ResponseTooLargeError as ResponseTooLargeError
     from attachkit.errors import ServerError as ServerError
     from attachkit.errors import TimeoutError as TimeoutError
     from attachkit.errors import TransportError as TransportError

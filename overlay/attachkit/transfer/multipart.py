@@ -193,6 +193,11 @@ class MultipartFile:
         # Never read past the size promised in Content-Length.
         return min(self.chunk_size, self.size - done)
 
+    @property
+    def source_name(self) -> str:
+        """The source as named in a ``LocalFileError``: its path, else the upload's name."""
+        return str(self._path) if self._path is not None else self.filename
+
     def open_source(self) -> _open_source:
         """The file to read from: opened for a path (closed after), borrowed otherwise."""
         return _open_source(self)

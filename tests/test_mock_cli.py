@@ -186,7 +186,8 @@ def test_sigterm_removes_the_temporary_data_directory() -> None:
         except subprocess.TimeoutExpired:
             served.kill()
             raise
-    assert returncode == 128 + signal.SIGTERM
+        served.kill()  # collects what it wrote to stderr, for the message below
+    assert returncode == 128 + signal.SIGTERM, served.stderr
     assert not data_dir.exists()
 
 

@@ -6,7 +6,7 @@ import argparse
 import signal
 import sys
 from types import FrameType
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from attachkit.cli.options import port_number
 from attachkit.mock.config import (
@@ -21,6 +21,9 @@ from attachkit.mock.config import (
     ENV_WS_USERS,
     MockConfig,
 )
+
+if TYPE_CHECKING:
+    import uvicorn
 
 __all__ = ["add_mock_parser", "build_parser", "serve", "main"]
 
@@ -162,12 +165,24 @@ def banner(
     return "\n".join(lines)
 
 
-class _Terminated(Exception):
-    """SIGTERM arrived: leave like Ctrl-C does, cleaning up on the way out."""
+class _Termination:
+    """The SIGTERM handler while the mock serves: remember the signal and stop the server.
 
+    It raises nothing. An exception raised from a signal handler surfaces wherever the main
+    thread happens to be, and the event loop, uvicorn's lifespan task and logging each swallow
+    or replace some exceptions there, so a SIGTERM could be lost or end the process with a
+    traceback. Setting uvicorn's public ``should_exit`` stops it gracefully from any point,
+    and ``serve`` reads ``received`` once the server has stopped.
+    """
 
-def _raise_terminated(signum: int, frame: FrameType | None) -> None:
-    raise _Terminated()
+    def __init__(self) -> None:
+        self.received = False
+        self.server: uvicorn.Server | None = None
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        self.received = True
+        if self.server is not None:
+            self.server.should_exit = True
 
 
 def serve(args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -194,7 +209,8 @@ def serve(args: argparse.Namespace, out: TextIO | None = None) -> int:
         )
     # uvicorn catches SIGTERM while it runs, then re-raises it once it has stopped; with the
     # default action that kills the process before the temporary data directory is removed.
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    termination = _Termination()
+    previous = signal.signal(signal.SIGTERM, termination)
     app = None
     try:
         app = MockApp(config)
@@ -217,15 +233,16 @@ def serve(args: argparse.Namespace, out: TextIO | None = None) -> int:
             app.storage.recovery.describe(),
         )
         print(text, file=out, flush=True)
+        server = uvicorn.Server(uvicorn_config(app, args.log_level))
+        termination.server = server
         try:
-            uvicorn.Server(uvicorn_config(app, args.log_level)).run(sockets=[sock])
+            if not termination.received:  # a SIGTERM during start-up: do not start serving
+                server.run(sockets=[sock])
         finally:
             sock.close()
-        return 0
+        return 128 + signal.SIGTERM if termination.received else 0
     except KeyboardInterrupt:
         return 130
-    except _Terminated:
-        return 128 + signal.SIGTERM
     finally:
         if app is not None:
             app.close()

@@ -359,3 +359,19 @@ def test_a_copy_to_a_local_file_continues_with_resume(mock: MockServer, tmp_path
     attachkit.copy(source.destination, str(target), connections=no_retry, resume=True)
     assert target.read_bytes() == data
     assert not part_path(target).exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "destination", "label"),
+    [
+        ("report.pdf", "scrum://P1/42", "report.pdf"),  # an upload: its source
+        ("coc://0f8c6a1e-9b2d-4c1e-8f00-1a2b3c4d5e6f", "out/", "out/"),  # a download: its file
+        ("ws://attr1113-1_a.txt", "scrum://P1/42", "scrum://P1/42"),  # service to service
+    ],
+)
+def test_the_progress_bar_names_the_local_end_of_a_copy(
+    source: str, destination: str, label: str
+) -> None:
+    from attachkit.cli.cp import progress_label
+
+    assert progress_label(source, destination) == label

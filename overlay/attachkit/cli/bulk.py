@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
-import unicodedata
 from typing import Any
 
 from attachkit.cli.exit_codes import EXIT_OK, EXIT_SERVICE_ERROR
+from attachkit.cli.terminal import safe_json, safe_text
 
 # Any failed download makes the command exit with this, after the others completed.
 EXIT_SOME_FAILED = EXIT_SERVICE_ERROR
@@ -40,27 +39,17 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
-def printable(text: str) -> str:
-    """``text`` with every control or format character escaped: server text meets a terminal."""
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
-        else ch
-        for ch in text
-    )
-
-
 def summary_table(result: Any) -> str:
     rows = [("STATUS", "BYTES", "ID", "NAME", "ERROR")]
     for item in result.items:
         size = "-" if item.size is None else str(item.size)
         error = f"{item.error_type}: {item.error}" if item.error else ""
         rows.append((item.status, size, item.attachment_id, item.name, error))
-    widths = [max(len(printable(row[col])) for row in rows) for col in range(4)]
+    widths = [max(len(safe_text(row[col])) for row in rows) for col in range(4)]
     lines = [
-        "  ".join(printable(cell).ljust(width) for cell, width in zip(row, widths, strict=False))
+        "  ".join(safe_text(cell).ljust(width) for cell, width in zip(row, widths, strict=False))
         + "  "
-        + printable(row[4])
+        + safe_text(row[4])
         for row in rows
     ]
     lines = [line.rstrip() for line in lines]
@@ -97,19 +86,17 @@ def ipd_download_all(args: argparse.Namespace) -> int:
                 progress=progress,
             )
 
-    with progress_bar(args, f"work item {args.issue_id}") as progress:
+    with progress_bar(args, args.output) as progress:  # labelled with where the files go
         result = asyncio.run(run(progress))
     if args.json:
         print(
-            json.dumps(
+            safe_json(
                 {
                     "downloaded": len(result.downloaded),
                     "skipped": len(result.skipped),
                     "failed": len(result.failed),
                     "items": [item.to_dict() for item in result.items],
-                },
-                ensure_ascii=False,
-                indent=2,
+                }
             )
         )
     else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from attachkit.cli.exit_codes import EXIT_OK
 
@@ -30,7 +29,7 @@ def add_clean_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from attachkit.cli.bulk import printable
+    from attachkit.cli.terminal import safe_json, safe_text
     from attachkit.transfer.partials import list_partials, remove_partials
 
     found = list_partials(args.directory)
@@ -49,13 +48,13 @@ def run(args: argparse.Namespace) -> int:
             }
             for p in found
         ]
-        print(json.dumps({"partials": items, "bytes_freed": freed}, ensure_ascii=False, indent=2))
+        print(safe_json({"partials": items, "bytes_freed": freed}))
         return EXIT_OK
     for p in found:
         kind = "resumable" if p.resumable else "left over"
         of = f"/{p.expected_size}" if p.expected_size is not None else ""
         state = ("removed" if args.remove else "stale") if p in stale else "recent"
-        print(f"{state:8} {kind:9} {p.size}{of} bytes  {printable(str(p.path))}")
+        print(f"{state:8} {kind:9} {p.size}{of} bytes  {safe_text(str(p.path))}")
     verb = "removed" if args.remove else "found"
     print(f"{len(stale) if args.remove else len(found)} partial download(s) {verb}", end="")
     print(f", {freed} bytes freed" if args.remove else "")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import Any
@@ -133,12 +132,23 @@ def connections_from(args: argparse.Namespace) -> Any:
     )
 
 
+def progress_label(source: str, destination: str) -> str:
+    """What the bar names: the local file of the copy (the upload's source, the download's
+    destination), or the destination address when both ends are services."""
+    from attachkit.copying.addresses import LocalPath, parse_address
+
+    if isinstance(parse_address(source), LocalPath):
+        return source
+    return destination
+
+
 def run(args: argparse.Namespace) -> int:
     from attachkit.cli.progress import progress_bar
+    from attachkit.cli.terminal import safe_json, safe_text
     from attachkit.copying import copy
 
     connections = connections_from(args)
-    with progress_bar(args, "copy") as progress:
+    with progress_bar(args, progress_label(args.source, args.destination)) as progress:
         result = copy(
             args.source,
             args.destination,
@@ -149,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
             progress=progress,
         )
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        print(safe_json(result.to_dict()))
     else:
-        print(f"{result.source} -> {result.destination}  {result.size} bytes")
+        print(safe_text(f"{result.source} -> {result.destination}  {result.size} bytes"))
     return EXIT_OK

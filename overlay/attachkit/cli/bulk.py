@@ -64,14 +64,14 @@ def ipd_download_all(args: argparse.Namespace) -> int:
     import asyncio
 
     from attachkit.cli.progress import progress_bar
-    from attachkit.cli.run import _credentials
+    from attachkit.cli.run import credentials_from
     from attachkit.clients import AsyncCodeArtsReq
 
     async def run(progress: Any) -> Any:
         async with AsyncCodeArtsReq(
             region=args.region,
             endpoint=args.endpoint,
-            credentials=_credentials(args),
+            credentials=credentials_from(args),
             max_retries=args.max_retries,
             timeout=args.timeout,
         ) as req:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from typing import Any
 
 from attachkit.cli.exit_codes import EXIT_OK
-from attachkit.cli.services import SK_ON_COMMAND_LINE_WARNING
 from attachkit.regions import SERVICES
 
 ADDRESS_FORMS = """\
@@ -89,35 +86,15 @@ def _schemes(args: argparse.Namespace) -> set[str]:
     return found
 
 
-def _ws_password(args: argparse.Namespace) -> str | None:
-    from attachkit.copying.services import WS_PASSWORD_ENV
-
-    password = os.environ.get(WS_PASSWORD_ENV)
-    if password is None and sys.stdin.isatty() and args.ws_username:
-        import getpass
-
-        password = getpass.getpass(f"WorldServer password for {args.ws_username}: ")
-    return password
-
-
 def connections_from(args: argparse.Namespace) -> Any:
     """The ``Connections`` the flags describe; credentials resolved only if a Huawei service is
     involved, the WorldServer password asked for only if WorldServer is."""
+    from attachkit.cli.run import credentials_from, ws_password
     from attachkit.copying import Connections
-    from attachkit.credentials import Credentials
+    from attachkit.copying.services import WS_PASSWORD_ENV
 
     involved = _schemes(args)
-    credentials = None
-    if involved & {"codearts-req", "coc"}:
-        if args.sk:
-            print(SK_ON_COMMAND_LINE_WARNING, file=sys.stderr)
-        credentials = Credentials.resolve(
-            ak=args.ak,
-            sk=args.sk,
-            security_token=args.security_token,
-            project_id=args.header_project_id,
-            domain_id=args.domain_id,
-        )
+    credentials = credentials_from(args) if involved & {"codearts-req", "coc"} else None
     return Connections(
         credentials=credentials,
         codearts_endpoint=args.codearts_endpoint,
@@ -126,7 +103,11 @@ def connections_from(args: argparse.Namespace) -> Any:
         coc_region=args.coc_region,
         ws_endpoint=args.ws_endpoint,
         ws_username=args.ws_username,
-        ws_password=_ws_password(args) if "worldserver" in involved else None,
+        # Asked for only when the rest of the WorldServer connection is there; otherwise the
+        # copy names everything that is missing in one message.
+        ws_password=ws_password(WS_PASSWORD_ENV, args.ws_username)
+        if "worldserver" in involved and args.ws_username and args.ws_endpoint
+        else None,
         timeout=args.timeout,
         max_retries=args.max_retries,
     )

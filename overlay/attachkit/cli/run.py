@@ -80,7 +80,8 @@ def _report_bug(args: argparse.Namespace, error: BaseException) -> int:
 # --- building facades from flags ---------------------------------------------------------------
 
 
-def _credentials(args: argparse.Namespace) -> Any:
+def credentials_from(args: argparse.Namespace) -> Any:
+    """The AK/SK the flags, the environment or the profile file give (every Huawei command)."""
     from attachkit.credentials import Credentials
 
     if args.sk:
@@ -97,28 +98,35 @@ def _credentials(args: argparse.Namespace) -> Any:
 def _codearts(args: argparse.Namespace) -> Any:
     from attachkit.clients import CodeArtsReq
 
-    return CodeArtsReq(region=args.region, endpoint=args.endpoint, credentials=_credentials(args))
+    return CodeArtsReq(
+        region=args.region, endpoint=args.endpoint, credentials=credentials_from(args)
+    )
 
 
 def _coc(args: argparse.Namespace) -> Any:
     from attachkit.clients import Coc
 
-    return Coc(region=args.region, endpoint=args.endpoint, credentials=_credentials(args))
+    return Coc(region=args.region, endpoint=args.endpoint, credentials=credentials_from(args))
+
+
+def ws_password(variable: str, username: str) -> str:
+    """The WorldServer password: from ``$variable``, else a prompt (never a flag)."""
+    password = os.environ.get(variable)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise errors.ConfigurationError(
+                f"worldserver: set the password in ${variable} (it is never a flag)"
+            )
+        import getpass
+
+        password = getpass.getpass(f"WorldServer password for {username}: ")
+    return password
 
 
 def _worldserver(args: argparse.Namespace) -> Any:
     from attachkit.clients import WorldServer
 
-    password = os.environ.get(args.password_env)
-    if password is None:
-        if not sys.stdin.isatty():
-            raise errors.ConfigurationError(
-                f"worldserver: set the password in ${args.password_env} (it is never a flag)"
-            )
-        import getpass
-
-        password = getpass.getpass(f"WorldServer password for {args.username}: ")
-    return WorldServer(args.endpoint, args.username, password)
+    return WorldServer(args.endpoint, args.username, ws_password(args.password_env, args.username))
 
 
 # --- output ------------------------------------------------------------------------------------

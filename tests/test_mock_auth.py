@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -11,7 +12,7 @@ import pytest
 from attachkit.credentials import Credentials
 from attachkit.mock import DEV_AK, DEV_SK, AkSkAccount, MockConfig, MockServer
 from attachkit.signing import AkSkAuth
-from tests.mock_helpers import FakeClock, coc_path, scrum_path, upload_coc
+from tests.mock_helpers import COC_UPLOAD, FakeClock, coc_path, scrum_path, upload_coc
 
 BAD_SIGNATURE = "Incorrect IAM authentication information: verify aksk signature fail"
 
@@ -26,6 +27,34 @@ def _refused(answer: httpx.Response, code: str) -> dict[str, str]:
 def test_a_correct_signature_is_accepted(signed_client: httpx.Client) -> None:
     doc_id = upload_coc(signed_client, "a.txt", b"abc")
     assert signed_client.get(coc_path(doc_id)).content == b"abc"
+
+
+def test_only_a_request_with_a_hashed_body_is_prechecked(
+    mock: MockServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The precheck judges a signature before its body is spooled. A request without a body
+    # (a download, the mock's busiest path) has nothing to spool: it is verified once.
+    calls: list[str] = []
+    gate = mock.app.gate
+    for name in ("precheck", "check"):
+        original = getattr(gate, name)
+
+        def recording(*args: object, _name: str = name, _original: Any = original) -> Any:
+            calls.append(_name)
+            return _original(*args)
+
+        monkeypatch.setattr(gate, name, recording)
+    with httpx.Client(base_url=mock.base_url, auth=AkSkAuth(mock.credentials)) as client:
+        answer = client.get(coc_path("x"))
+        assert answer.status_code == 400  # authenticated; no such document
+        assert answer.headers.get("connection") != "close"  # the empty body was consumed
+        assert calls == ["check"]
+        calls.clear()
+        json_body = {"content": b'{"a": 1}', "headers": {"Content-Type": "application/json"}}
+        assert client.post(COC_UPLOAD, **json_body).status_code == 400  # hashed, not multipart
+        assert calls == ["precheck", "check"]
+    wrong = AkSkAuth(Credentials(ak=DEV_AK, sk="not-the-secret"))
+    _refused(httpx.get(mock.base_url + coc_path("x"), auth=wrong), "APIG.0301")
 
 
 def test_a_bad_signature_gets_apig_0301(mock: MockServer) -> None:

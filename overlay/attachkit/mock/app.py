@@ -36,6 +36,7 @@ from attachkit.mock.asgi import (
     drain,
     empty,
     finish_body,
+    has_body,
     header_dict,
     lifespan,
     query_dict,
@@ -51,6 +52,7 @@ from attachkit.mock.faults import FaultRule, Faults
 from attachkit.mock.responses import ERRORS, JSONResponse, Response, Send, error_for_path
 from attachkit.mock.routing import MethodNotAllowed, ParameterError, RouteMatch, Router
 from attachkit.mock.storage import Storage
+from attachkit.signing.canonical import EMPTY_PAYLOAD_HASH
 
 __all__ = ["MockApp", "create_app"]
 
@@ -201,10 +203,12 @@ class MockApp:
                 ctx.scope["query_string"],
                 ctx.scope["headers"],
             )
-            if not _payload_unsigned(ctx):
+            if not _payload_unsigned(ctx) and has_body(ctx.headers):
                 # A hashed body must be read to check its signature. Everything else about
                 # the signature (AK, lock-out, date, token, signed headers) and the size it
                 # declares are checked first, so a stranger cannot make the mock spool 12 MB.
+                # A request without a body (most downloads) skips this: there is nothing to
+                # spool, and verifying twice would double the cost of every signed GET.
                 failure = self.gate.precheck(*request)
                 if failure is not None:
                     return ctx.errors.error(401, failure.error_msg, failure.error_code)
@@ -234,6 +238,12 @@ class MockApp:
         """
         if _payload_unsigned(ctx):
             return "UNSIGNED-PAYLOAD", None
+        if not has_body(ctx.headers):
+            # h11 framed the request with no body, so its hash is the empty one; reading the
+            # (empty) body here keeps the connection reusable and needs no spool.
+            if await read_limited(ctx.body, 0) is None:
+                return None, empty()  # bytes where none were announced: refuse, like a big one
+            return EMPTY_PAYLOAD_HASH, None
         digest = hashlib.sha256()
         # The spool outlives this function: replay() closes it once the handler has read it.
         spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115

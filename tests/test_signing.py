@@ -627,6 +627,32 @@ def test_date_malformed() -> None:
     assert reason_for(method, path, query, bad, payload) is RejectReason.DATE_MALFORMED
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "20260509T120000Z",
+        "20240229T235959Z",  # a leap day
+        "20260509t120000z",  # strptime ignores case
+        "20260509T1200Z",  # short fields: strptime takes single digits
+        "20250229T000000Z",  # no such day
+        "20260509T246000Z",
+        "2026-05-09T12:00:00Z",
+        "",
+    ],
+)
+def test_parse_sdk_date_answers_like_strptime_every_time(text: str) -> None:
+    # Parses are cached: a repeated value gets the same answer, a malformed one raises again.
+    for _ in range(3):
+        try:
+            expected = datetime.strptime(text, c.SDK_DATE_FORMAT).replace(tzinfo=UTC)
+        except ValueError:
+            with pytest.raises(ValueError):
+                c.parse_sdk_date(text)
+            continue
+        parsed = c.parse_sdk_date(text)
+        assert parsed == expected and parsed.tzinfo is UTC
+
+
 @pytest.mark.parametrize("offset", [timedelta(minutes=15, seconds=1), -timedelta(minutes=16)])
 def test_date_more_than_fifteen_minutes_away_is_expired(offset: timedelta) -> None:
     method, path, query, headers, payload = signed_parts()

@@ -84,6 +84,28 @@ def test_reset_aborts_the_connection_before_any_answer(
     assert signed_client.get(coc_path(doc_id)).status_code == 200
 
 
+@pytest.mark.parametrize("fault", ["cut", "reset"])
+def test_a_forwarded_for_header_does_not_hide_the_connection_from_a_fault(
+    mock: MockServer, signed_client: httpx.Client, fault: str
+) -> None:
+    # The mock is not behind a proxy: a client's X-Forwarded-For must not replace the
+    # connection's address, which is how a cut or reset finds the socket to close.
+    doc_id = upload_coc(signed_client, "a.txt", DATA)
+    if fault == "cut":
+        mock.faults.cut("GET", coc_path(doc_id), after_bytes=10)
+    else:
+        mock.faults.reset_connection("GET", coc_path(doc_id))
+    received = bytearray()
+    forwarded = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    with (
+        pytest.raises((httpx.ReadError, httpx.RemoteProtocolError)),
+        signed_client.stream("GET", coc_path(doc_id), headers=forwarded) as r,
+    ):
+        for chunk in r.iter_raw():
+            received += chunk
+    assert bytes(received) == (DATA[:10] if fault == "cut" else b"")
+
+
 def test_faults_through_the_json_api(
     mock: MockServer, ws_client: httpx.Client, control: httpx.Client
 ) -> None:

@@ -83,6 +83,9 @@ def uvicorn_config(app: MockApp, log_level: str = "warning") -> uvicorn.Config:
     return uvicorn.Config(
         app,
         http=guarded_protocol(limits),
+        # The mock is nobody's backend: a client's X-Forwarded-For must not change the address
+        # in the scope, which is how a cut or reset fault finds its connection.
+        proxy_headers=False,
         lifespan="off",
         access_log=False,
         log_level=log_level,

@@ -162,7 +162,6 @@ class Storage:
         self._db = sqlite3.connect(
             self.root / "mock.sqlite3", check_same_thread=False, isolation_level=None
         )
-        self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
@@ -288,10 +287,8 @@ class Storage:
 
     def get(self, kind: str, public_id: str) -> Attachment | None:
         with self._lock:
-            row = self._db.execute(
-                "SELECT * FROM attachments WHERE kind = ? AND public_id = ?", (kind, public_id)
-            ).fetchone()
-        return _attachment(row) if row is not None else None
+            row = self._db.execute(_SELECT_ONE, (kind, public_id)).fetchone()
+        return Attachment(*row) if row is not None else None
 
     def list(self, kind: str | None = None, **equal: Any) -> list[Attachment]:
         clauses = ["1 = 1"]
@@ -306,9 +303,10 @@ class Storage:
             values.append(value)
         with self._lock:
             rows = self._db.execute(
-                f"SELECT * FROM attachments WHERE {' AND '.join(clauses)} ORDER BY seq", values
+                f"SELECT {_FIELDS} FROM attachments WHERE {' AND '.join(clauses)} ORDER BY seq",
+                values,
             ).fetchall()
-        return [_attachment(row) for row in rows]
+        return [Attachment(*row) for row in rows]
 
     def delete(self, attachment: Attachment) -> None:
         with self._transaction() as db:
@@ -347,8 +345,7 @@ class Storage:
 
 
 _COLUMNS = frozenset(Attachment.__dataclass_fields__)
-
-
-def _attachment(row: sqlite3.Row) -> Attachment:
-    # sqlite3.Row iterates over values, so .keys() is needed here.
-    return Attachment(**{name: row[name] for name in row.keys()})  # noqa: SIM118
+# The columns in the dataclass's field order, so a row becomes Attachment(*row): cheaper than
+# building it by name, on the path of every download.
+_FIELDS = ", ".join(Attachment.__dataclass_fields__)
+_SELECT_ONE = f"SELECT {_FIELDS} FROM attachments WHERE kind = ? AND public_id = ?"

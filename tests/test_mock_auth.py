@@ -50,8 +50,8 @@ def test_only_a_request_with_a_hashed_body_is_prechecked(
         assert answer.headers.get("connection") != "close"  # the empty body was consumed
         assert calls == ["check"]
         calls.clear()
-        json_body = {"content": b'{"a": 1}', "headers": {"Content-Type": "application/json"}}
-        assert client.post(COC_UPLOAD, **json_body).status_code == 400  # hashed, not multipart
+        json_type = {"Content-Type": "application/json"}  # a body the signer hashes
+        assert client.post(COC_UPLOAD, content=b'{"a": 1}', headers=json_type).status_code == 400
         assert calls == ["precheck", "check"]
     wrong = AkSkAuth(Credentials(ak=DEV_AK, sk="not-the-secret"))
     _refused(httpx.get(mock.base_url + coc_path("x"), auth=wrong), "APIG.0301")

@@ -7,6 +7,7 @@ has a timeout, every loop a bound, every body a size.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -473,6 +474,47 @@ def test_a_request_head_that_drips_is_cut_off_at_the_head_deadline(
     assert closed or eof
     assert received.startswith(b"HTTP/1.1 408")
     assert time.monotonic() - started < 5
+
+
+def test_a_request_head_over_64_kib_is_refused_with_431(mock: MockServer) -> None:
+    with _connect(mock) as sock:
+        sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
+        sent, closed = 0, False
+        while sent < 4 * MiB and not closed:  # never ends the header: only the bound stops it
+            sock.settimeout(5)
+            try:
+                sock.sendall(b"a" * 8192)
+            except OSError:
+                closed = True
+            sent += 8192
+            sock.settimeout(0.001)
+            with contextlib.suppress(TimeoutError, BlockingIOError):
+                closed = closed or bool(sock.recv(1, socket.MSG_PEEK))  # an answer came
+        received, eof = _read_until_closed(sock, time.monotonic() + 10)
+    assert received.startswith(b"HTTP/1.1 431"), received[:60]
+    assert eof and sent <= 1 * MiB  # refused near the bound, not after megabytes
+
+
+def test_a_request_head_under_64_kib_is_served(mock: MockServer) -> None:
+    with _connect(mock) as sock:
+        sock.sendall(_head("GET", "/_mock/health", {"X-Big": "a" * 60_000}))
+        status, _, _ = _read_response(sock, time.monotonic() + 10)
+    assert status == 200
+
+
+def test_a_pipelined_half_head_gets_its_deadline_once_the_answer_before_it_is_sent(
+    mock_factory: Callable[..., MockServer],
+) -> None:
+    server = mock_factory(header_timeout_seconds=0.5)
+    with _connect(server) as sock:
+        whole = _head("GET", "/_mock/health", {})
+        sock.sendall(whole + b"GET /_mock/health HTTP/1.1\r\nHost: 12")  # and no more
+        status, _, _ = _read_response(sock, time.monotonic() + 5)
+        answered = time.monotonic()
+        received, eof = _read_until_closed(sock, answered + 10)
+    assert status == 200
+    assert eof and received.startswith(b"HTTP/1.1 408")
+    assert time.monotonic() - answered < 5  # the head deadline, not the 30 s keep-alive
 
 
 def test_a_connection_that_sends_nothing_is_closed(mock_factory: Callable[..., MockServer]) -> None:

@@ -1,15 +1,21 @@
-"""Connection-level protection: slow clients are dropped, open connections are capped.
+"""Connection-level protection: slow clients are dropped, heads bounded, connections capped.
 
-uvicorn gives neither: a connection that never completes its request head is kept forever
+uvicorn gives none of this: a connection that never completes its request head is kept forever
 (its keep-alive timer only runs between requests), a body that stops arriving is waited for
-forever, and every accepted connection holds a file descriptor until the process runs out and
-stops accepting (issue 14: 1,100 half-sent requests made the mock unreachable). The protocol
-class built here adds, per connection, a watchdog that checks a few public state flags of
-uvicorn's h11 protocol (``conn`` is the h11 connection, ``flow`` uvicorn's flow control):
+forever, httptools buffers a request head of any size, and every accepted connection holds a
+file descriptor until the process runs out and stops accepting (issue 14: 1,100 half-sent
+requests made the mock unreachable). The protocol class built here adds them to uvicorn's
+httptools protocol (chosen over its h11 one because parsing in C roughly halves the mock's CPU
+per small request), following each request through the parser's callbacks
+(``on_message_begin``, ``on_headers_complete``, ``on_message_complete``) and watching it with a
+per-connection timer:
 
 - head deadline: a request head must be complete ``header_timeout`` after the connection
-  opened, or after the first byte of the next request on a kept-alive connection; a drip
-  does not extend it. The client gets ``408`` and the connection closes.
+  opened, or after the first byte of the next request on a kept-alive connection (once the
+  previous answer is complete); a drip does not extend it. The client gets ``408`` and the
+  connection closes.
+- head size: a head still incomplete after ``max_head_bytes`` gets ``431`` and the connection
+  closes, so a head cannot make the mock buffer without bound.
 - body stall: while the app waits for request body bytes and none arrive for
   ``body_timeout``, the connection is aborted (the app sees a disconnect). The same holds for
   a response the client stops reading (the socket's send buffer stays full).
@@ -24,9 +30,7 @@ import resource
 import time
 from dataclasses import dataclass
 
-import h11
-
-from attachkit.mock.transport import TrackingH11Protocol
+from attachkit.mock.transport import TrackingHttpProtocol
 
 __all__ = ["ACCEPT_BACKLOG", "ConnectionLimits", "default_max_connections", "guarded_protocol"]
 
@@ -54,9 +58,16 @@ def _plain_answer(status: bytes, extra_headers: bytes, text: bytes) -> bytes:
 
 
 _REQUEST_TIMEOUT = _plain_answer(b"408 Request Timeout", b"", b"request head too slow\n")
+_HEAD_TOO_LARGE = _plain_answer(
+    b"431 Request Header Fields Too Large", b"", b"request head too large\n"
+)
 _TOO_MANY = _plain_answer(
     b"503 Service Unavailable", b"retry-after: 1\r\n", b"too many open connections\n"
 )
+
+
+# What h11 allowed before the switch to httptools (uvicorn's h11_max_incomplete_event_size).
+DEFAULT_MAX_HEAD_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +75,7 @@ class ConnectionLimits:
     header_timeout: float
     body_timeout: float
     max_connections: int
+    max_head_bytes: int = DEFAULT_MAX_HEAD_BYTES
 
     @property
     def tick(self) -> float:
@@ -83,24 +95,30 @@ def default_max_connections() -> int:
     return max(4, min(4096, (soft - _RESERVED_DESCRIPTORS - ACCEPT_BACKLOG) // 3))
 
 
-def guarded_protocol(limits: ConnectionLimits) -> type[TrackingH11Protocol]:
-    """uvicorn's h11 protocol with the watchdog and the cap of ``limits``."""
+def guarded_protocol(limits: ConnectionLimits) -> type[TrackingHttpProtocol]:
+    """uvicorn's httptools protocol with the watchdog and the bounds of ``limits``."""
 
-    class GuardedH11Protocol(_Guarded):
+    class GuardedHttpProtocol(_Guarded):
         pass
 
-    GuardedH11Protocol.limits = limits
-    return GuardedH11Protocol
+    GuardedHttpProtocol.limits = limits
+    return GuardedHttpProtocol
 
 
-class _Guarded(TrackingH11Protocol):
+class _Guarded(TrackingHttpProtocol):
     limits: ConnectionLimits
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         now = time.monotonic()
+        # Where the parser is in the client's current request: inside its head (begun, not
+        # complete) or inside its body. Set by the parser's callbacks below.
+        self._in_head = False
+        self._in_body = False
+        # When the head now due started to count, None while no head is due (a request is
+        # being answered, or a kept-alive connection waits for its next first byte).
         self._head_started: float | None = now
-        self._head_bytes = False
+        self._head_bytes = 0  # received while the head was incomplete
         self._last_read = now
         self._write_paused_since: float | None = None
         self._watchdog: asyncio.TimerHandle | None = None
@@ -115,23 +133,48 @@ class _Guarded(TrackingH11Protocol):
             self._watchdog.cancel()  # type: ignore[union-attr]
         super().connection_lost(exc)
 
+    def _answering(self) -> bool:
+        """Whether a request of this connection is being (or waits to be) answered."""
+        return bool(self.pipeline) or not (self.cycle is None or self.cycle.response_complete)
+
     def data_received(self, data: bytes) -> None:
         now = time.monotonic()
         self._last_read = now
-        if self.conn.their_state is h11.IDLE:
-            if self._head_started is None:
-                self._head_started = now  # the first byte of a kept-alive connection's request
-            self._head_bytes = True
+        if self._head_started is None and not self._in_body and not self._answering():
+            self._head_started = now  # the first byte of a kept-alive connection's request
         super().data_received(data)
-        if self.conn.their_state is not h11.IDLE:
-            self._head_started = None
-            self._head_bytes = False
+        if self._in_head and not self.transport.is_closing():
+            # Still no complete head: count what it has taken so far (a chunk that completed
+            # a head is not counted, so at most one read past the bound is ever buffered).
+            self._head_bytes += len(data)
+            if self._head_bytes > self.limits.max_head_bytes:
+                self.transport.write(_HEAD_TOO_LARGE)
+                self.transport.close()
+
+    def on_message_begin(self) -> None:
+        self._in_head = True
+        super().on_message_begin()
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        self._head_started = None
+        self._head_bytes = 0
+        self._in_body = True
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._in_body = False
+        super().on_message_complete()
 
     def on_response_complete(self) -> None:
         # A pipelined request already buffered starts its body clock now, not when its
-        # bytes arrived. An idle kept-alive connection is uvicorn's timeout_keep_alive's.
-        self._last_read = time.monotonic()
+        # bytes arrived; a head of the next request begun meanwhile starts its deadline now.
+        # An idle kept-alive connection is uvicorn's timeout_keep_alive's.
+        now = time.monotonic()
+        self._last_read = now
         super().on_response_complete()
+        if self._in_head and self._head_started is None and not self._answering():
+            self._head_started = now
 
     def pause_writing(self) -> None:
         self._write_paused_since = time.monotonic()
@@ -148,17 +191,13 @@ class _Guarded(TrackingH11Protocol):
             return
         now = time.monotonic()
         limits = self.limits
-        their_state = self.conn.their_state
-        if (
-            their_state is h11.IDLE
-            and self._head_started is not None
-            and now - self._head_started > limits.header_timeout
-        ):
-            if self._head_bytes:
+        started = self._head_started
+        if started is not None and now - started > limits.header_timeout:
+            if self._in_head:  # bytes of a head came: say why the connection closes
                 transport.write(_REQUEST_TIMEOUT)
             transport.close()
             return
-        if their_state is h11.SEND_BODY:
+        if self._in_body:
             if self.flow.read_paused:
                 # The app is not reading yet (or its buffer is full): not the client's fault.
                 self._last_read = now

@@ -92,7 +92,6 @@ def uvicorn_config(app: MockApp, log_level: str = "warning") -> uvicorn.Config:
         # Big downloads and uploads: never let an idle keep-alive or a slow client be the
         # thing a test measures.
         timeout_keep_alive=30,
-        h11_max_incomplete_event_size=64 * 1024,
         backlog=ACCEPT_BACKLOG,
     )
 

@@ -13,9 +13,9 @@ import socket
 import struct
 from typing import Any
 
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-__all__ = ["TrackingH11Protocol", "transport_for", "reset", "close"]
+__all__ = ["TrackingHttpProtocol", "transport_for", "reset", "close"]
 
 _TRANSPORTS: dict[tuple[Any, Any], asyncio.Transport] = {}
 
@@ -24,8 +24,8 @@ def _key(server: Any, client: Any) -> tuple[Any, Any]:
     return (tuple(server[:2]) if server else None, tuple(client[:2]) if client else None)
 
 
-class TrackingH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, plus a registry entry for the connection's transport."""
+class TrackingHttpProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, plus a registry entry for the connection's transport."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)

@@ -3,17 +3,19 @@
 ``scripts/unasync`` turns ``async_default_transport`` in ``_async/`` into ``default_transport``
 in ``_sync/`` (and ``async_download_all`` into ``download_all``); each pair is written here by
 hand because they are not the same code: the async client spreads its connections over small
-pools (``_pool``), the sync one uses httpx's own; the async bulk download runs its downloads as
+pools (``_pool``), the sync one uses one httpx pool; the async bulk download runs its downloads as
 tasks, the sync one in worker threads (``attachkit.bulk``).
 """
 
 from __future__ import annotations
 
 import os
+import urllib.request
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from attachkit.clients._common import connection_limits
 from attachkit.clients._pool import async_transport
 from attachkit.transfer import Progress
 
@@ -22,9 +24,15 @@ if TYPE_CHECKING:
 
 
 def default_transport(max_connections: int) -> httpx.BaseTransport | None:
-    """None: httpx builds its own transport, honouring proxies and the client's limits."""
-    del max_connections  # the sync client's limits carry it
-    return None
+    """httpx's own transport with the client's limits, or None (httpx picks) behind a proxy.
+
+    Built here rather than by the client so that the facade's sender can use it directly
+    (``clients/_async/send.py``); httpx honours HTTP(S)_PROXY and NO_PROXY only when it builds
+    the transports itself, so with a proxy in the environment it still does.
+    """
+    if urllib.request.getproxies():
+        return None
+    return httpx.HTTPTransport(limits=connection_limits(max_connections))
 
 
 def async_default_transport(max_connections: int) -> httpx.AsyncBaseTransport | None:

@@ -30,8 +30,9 @@ __all__ = [
     "DownloadResult",
     "LowSpeedLimit",
     "ResumeState",
+    "Attempts",
     "Verdict",
-    "with_headers",
+    "header_fields",
 ]
 
 Checksum = Literal["sha256"]
@@ -155,7 +156,7 @@ class ResumeState:
     def begin(self, response: httpx.Response) -> Verdict:
         """Judge a response: use its body ("ok"), try again ("retry"), or report it ("error")."""
         status = response.status_code
-        headers = response.headers
+        headers = header_fields(response.headers)
         etag = headers.get("etag")
         if status == 200:
             if self.offset > 0:
@@ -164,7 +165,7 @@ class ResumeState:
                     self.skip = self.offset  # identical content re-sent: drop what we have
                 else:
                     self._start_over()
-            self._learn(response)
+            self._learn(headers)
             length = headers.get("content-length")
             self.total = int(length) if length and length.isdigit() else None
         elif status == 206:
@@ -180,7 +181,7 @@ class ResumeState:
                 self._start_over()
                 return "retry"
             if self.offset == 0:
-                self._learn(response)
+                self._learn(headers)
             if complete is not None:
                 self.total = complete
         elif status == 416 and self.offset > 0:
@@ -202,8 +203,7 @@ class ResumeState:
             f"the download {what}, more than max_bytes={self.max_bytes} allows"
         )
 
-    def _learn(self, response: httpx.Response) -> None:
-        headers = response.headers
+    def _learn(self, headers: dict[str, str]) -> None:
         encoding = headers.get("content-encoding", "").strip().lower()
         self.content_encoding = None if encoding in ("", "identity") else encoding
         self.content_type = headers.get("content-type")
@@ -258,9 +258,47 @@ class ResumeState:
         )
 
 
-def with_headers(request: httpx.Request, extra: dict[str, str]) -> httpx.Request:
-    headers = request.headers.copy()
-    headers.update(extra)
-    return httpx.Request(
-        request.method, request.url, headers=headers, extensions=request.extensions
-    )
+def header_fields(headers: httpx.Headers) -> dict[str, str]:
+    """Every header as lowercase name to text, decoded in one pass.
+
+    The same values as ``headers.get(name)`` (repeated headers joined with ", ", decoded as
+    httpx decodes them); each ``httpx.Headers`` lookup decodes and scans the whole list again,
+    and judging an answer takes about ten of them.
+    """
+    encoding = headers.encoding
+    fields: dict[str, str] = {}
+    for name, value in headers.raw:
+        key = name.decode(encoding).lower()
+        text = value.decode(encoding)
+        previous = fields.get(key)
+        fields[key] = text if previous is None else f"{previous}, {text}"
+    return fields
+
+
+class Attempts:
+    """The request of each attempt of a download: the caller's own, then fresh copies.
+
+    The first attempt from offset 0 sends the caller's request itself when it already asks for
+    the bytes as stored (the facades build it so), saving a copy per download. Every later
+    attempt is rebuilt from the request as it was before the first was sent, because sending
+    signs a request in place (``X-Sdk-Date``, ``Authorization``) and a resume must be signed
+    afresh.
+    """
+
+    def __init__(self, request: httpx.Request) -> None:
+        self._first: httpx.Request | None = (
+            request if request.headers.get("accept-encoding") == "identity" else None
+        )
+        self._method = request.method
+        self._url = request.url
+        self._headers = request.headers.raw  # a new list of the pairs, as they are now
+        self._extensions = request.extensions
+
+    def next(self, state: ResumeState) -> httpx.Request:
+        """The request for the next attempt, with the headers ``state`` asks for."""
+        first, self._first = self._first, None
+        if first is not None and state.offset == 0:
+            return first
+        headers = httpx.Headers(self._headers)
+        headers.update(state.request_headers())
+        return httpx.Request(self._method, self._url, headers=headers, extensions=self._extensions)

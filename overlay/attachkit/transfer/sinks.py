@@ -71,7 +71,7 @@ class FileSink:
         self.overwrite = overwrite
         self.fsync = fsync
         self.resume = resume
-        self.fallback = sanitize_filename(fallback, "download")
+        self.fallback = fallback  # sanitised when a directory destination needs a name
         path = Path(dest)
         wants_dir = str(dest).endswith(("/", os.sep))
         # A directory named with a trailing separator that does not exist yet is created in
@@ -133,7 +133,8 @@ class FileSink:
             proposed = filename_from_content_disposition(
                 response.headers.get("content-disposition")
             )
-            self.target = self.directory / sanitize_filename(proposed, self.fallback)
+            fallback = sanitize_filename(self.fallback, "download")
+            self.target = self.directory / sanitize_filename(proposed, fallback)
             self._check_free(self.target)
         if self.resume:
             # A fixed name, so the next run finds it; a stale one of another URL is replaced.

@@ -27,6 +27,7 @@ from attachkit.clients._common import (
     connection_limits,
 )
 from attachkit.clients._shims import default_transport
+from attachkit.clients._sync.send import Sender
 from attachkit.operations import Operation, is_idempotent
 from attachkit.transfer import (
     DownloadResult,
@@ -42,8 +43,14 @@ from attachkit.transfer import (
 from attachkit.transfer._sync.answers import read_answer
 from attachkit.transfer.answers import ANSWER_ACCEPT_ENCODING, MAX_ANSWER_BYTES
 from attachkit.transfer.download import Checksum, Destination
+from attachkit.transfer.sending import RequestSender
 
 T = TypeVar("T")
+
+# A JSON answer may come only in codings it can be inflated from in bounded steps; a download
+# asks for the bytes as stored (a compressed body would defeat Range and the size check).
+ANSWER_HEADERS = {"Accept-Encoding": ANSWER_ACCEPT_ENCODING}
+DOWNLOAD_HEADERS = {"Accept-Encoding": "identity"}
 
 
 class Client:
@@ -69,12 +76,21 @@ class Client:
         self._policy = client_policy(max_retries, retry_policy)
         # A JSON answer is read whole, so it is capped (compressed or not).
         self._max_answer_bytes = max_answer_bytes
+        transport = transport or default_transport(max_connections)
         self._http = httpx.Client(
             base_url=base_url,
             auth=auth,
             timeout=self._timeout,
             limits=connection_limits(max_connections),
-            transport=transport or default_transport(max_connections),
+            transport=transport,
+        )
+        # Requests are built with an absolute URL (one parse, where httpx's base_url merge
+        # parses twice) and sent by ``Sender`` straight to the transport. Without a
+        # transport of our own (a proxy in the environment) httpx picks one per URL: then the
+        # httpx client sends.
+        self._url_prefix = str(self._http.base_url).rstrip("/") + "/"
+        self._sender: RequestSender = (
+            self._http if transport is None else Sender(self._http, transport, auth)
         )
 
     @property
@@ -125,7 +141,7 @@ class Client:
             build = lambda: self._upload_request(kwargs, body, timeout)  # noqa: E731
         try:
             response = send_with_retries(
-                self._http,
+                self._sender,
                 build,
                 self._call_policy(max_retries),
                 idempotent=body is None and is_idempotent(kwargs),
@@ -164,8 +180,8 @@ class Client:
     ) -> DownloadResult:
         """Stream the GET that ``kwargs`` describe into ``dest``, resuming after a cut."""
         return download(
-            self._http,
-            self._request(kwargs, timeout),
+            self._sender,
+            self._request(kwargs, timeout, DOWNLOAD_HEADERS),
             dest,
             overwrite=overwrite,
             progress=progress,
@@ -191,8 +207,8 @@ class Client:
     ) -> Iterator[bytes]:
         """The body of the GET that ``kwargs`` describe, chunk by chunk, resuming after a cut."""
         return stream(
-            self._http,
-            self._request(kwargs, timeout),
+            self._sender,
+            self._request(kwargs, timeout, DOWNLOAD_HEADERS),
             progress=progress,
             policy=self._call_policy(max_retries),
             error_parser=operation.error_parser,
@@ -206,15 +222,19 @@ class Client:
             return self._policy
         return attrs.evolve(self._policy, max_retries=max_retries)
 
-    def _request(self, kwargs: dict[str, Any], timeout: Timeout) -> httpx.Request:
+    def _request(
+        self,
+        kwargs: dict[str, Any],
+        timeout: Timeout,
+        headers: dict[str, str] = ANSWER_HEADERS,
+    ) -> httpx.Request:
+        """The request the generated ``_get_kwargs`` describe, with ``headers`` added."""
         kwargs = dict(kwargs)
-        # Only codings an answer can be inflated from in bounded steps (downloads ask for none).
-        headers = {"Accept-Encoding": ANSWER_ACCEPT_ENCODING, **kwargs.pop("headers", {})}
         return self._http.build_request(
             kwargs.pop("method"),
-            kwargs.pop("url"),
+            self._url_prefix + kwargs.pop("url").lstrip("/"),
             timeout=timeout if timeout is not None else self._timeout,
-            headers=headers,
+            headers={**headers, **kwargs.pop("headers", {})},
             **kwargs,
         )
 

@@ -18,13 +18,14 @@ from attachkit.transfer._shims import async_run_blocking
 from attachkit.transfer.http_errors import ErrorParser, api_error_from
 from attachkit.transfer.multipart import Progress
 from attachkit.transfer.resume import (
+    Attempts,
     Checksum,
     DownloadResult,
     LowSpeedLimit,
     ResumeState,
-    with_headers,
 )
 from attachkit.transfer.retry import RetryPolicy, RetryState
+from attachkit.transfer.sending import AsyncRequestSender
 from attachkit.transfer.sinks import Destination, Writer, make_sink
 
 __all__ = ["async_download", "async_stream"]
@@ -62,17 +63,17 @@ async def _async_direct_body(direct: _fast_read.Direct) -> AsyncIterator[bytes]:
 
 
 async def _async_chunks(
-    client: httpx.AsyncClient,
+    client: AsyncRequestSender,
     request: httpx.Request,
     state: ResumeState,
     retry: RetryState,
     parser: ErrorParser,
     service: str | None,
 ) -> AsyncGenerator[bytes, None]:
+    attempts = Attempts(request)
     while True:
         try:
-            attempt = with_headers(request, state.request_headers())
-            response = await client.send(attempt, stream=True)
+            response = await client.send(attempts.next(state), stream=True)
         except httpx.TransportError as exc:
             await retry.policy.async_sleep(retry.after_exception(exc))
             continue
@@ -111,7 +112,7 @@ async def _async_chunks(
 
 
 async def async_download(
-    client: httpx.AsyncClient,
+    client: AsyncRequestSender,
     request: httpx.Request,
     dest: Destination,
     *,
@@ -166,7 +167,7 @@ async def async_download(
 
 
 async def async_stream(
-    client: httpx.AsyncClient,
+    client: AsyncRequestSender,
     request: httpx.Request,
     *,
     error_parser: ErrorParser,

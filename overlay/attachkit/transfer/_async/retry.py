@@ -7,12 +7,13 @@ from collections.abc import Callable
 import httpx
 
 from attachkit.transfer.retry import RetryPolicy, RetryState
+from attachkit.transfer.sending import AsyncRequestSender
 
 __all__ = ["async_send_with_retries"]
 
 
 async def async_send_with_retries(
-    client: httpx.AsyncClient,
+    client: AsyncRequestSender,
     build_request: Callable[[], httpx.Request],
     policy: RetryPolicy | None = None,
     *,

@@ -19,13 +19,14 @@ from attachkit.transfer._sync.http_errors import read_error_body
 from attachkit.transfer.http_errors import ErrorParser, api_error_from
 from attachkit.transfer.multipart import Progress
 from attachkit.transfer.resume import (
+    Attempts,
     Checksum,
     DownloadResult,
     LowSpeedLimit,
     ResumeState,
-    with_headers,
 )
 from attachkit.transfer.retry import RetryPolicy, RetryState
+from attachkit.transfer.sending import RequestSender
 from attachkit.transfer.sinks import Destination, Writer, make_sink
 
 __all__ = ["download", "stream"]
@@ -63,17 +64,17 @@ def _direct_body(direct: _fast_read.Direct) -> Iterator[bytes]:
 
 
 def _chunks(
-    client: httpx.Client,
+    client: RequestSender,
     request: httpx.Request,
     state: ResumeState,
     retry: RetryState,
     parser: ErrorParser,
     service: str | None,
 ) -> Generator[bytes, None]:
+    attempts = Attempts(request)
     while True:
         try:
-            attempt = with_headers(request, state.request_headers())
-            response = client.send(attempt, stream=True)
+            response = client.send(attempts.next(state), stream=True)
         except httpx.TransportError as exc:
             retry.policy.sleep(retry.after_exception(exc))
             continue
@@ -112,7 +113,7 @@ def _chunks(
 
 
 def download(
-    client: httpx.Client,
+    client: RequestSender,
     request: httpx.Request,
     dest: Destination,
     *,
@@ -167,7 +168,7 @@ def download(
 
 
 def stream(
-    client: httpx.Client,
+    client: RequestSender,
     request: httpx.Request,
     *,
     error_parser: ErrorParser,

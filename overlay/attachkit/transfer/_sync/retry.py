@@ -8,12 +8,13 @@ from collections.abc import Callable
 import httpx
 
 from attachkit.transfer.retry import RetryPolicy, RetryState
+from attachkit.transfer.sending import RequestSender
 
 __all__ = ["send_with_retries"]
 
 
 def send_with_retries(
-    client: httpx.Client,
+    client: RequestSender,
     build_request: Callable[[], httpx.Request],
     policy: RetryPolicy | None = None,
     *,

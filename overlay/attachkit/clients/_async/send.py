@@ -1,0 +1,73 @@
+"""Sending a facade's requests: straight to the transport, the auth flow driven here.
+
+``httpx.AsyncClient.send`` does, for every request, work that attachkit never needs: it runs
+each answer's headers through urllib's cookie jar (``Set-Cookie`` handling), checks redirects,
+runs event hooks and wraps the body in a timing stream. For a 1 KiB download that came to more
+than the request's signature (``scripts/bench-small`` has the figures). The facades build
+complete requests themselves (URL, timeout, default headers: ``AsyncClient._request``), so this
+sender hands them to the transport through the public transport API
+(``handle_async_request``) and drives the auth flow (the AK/SK signer, the WorldServer
+session) the way httpx does.
+
+Differences from ``httpx.AsyncClient.send``, on purpose: no cookies are kept or sent (neither
+service uses them; requests are signed or carry a session token), redirects are never
+followed (httpx's default too), and an answer the auth flow replaces (a WorldServer ``401``
+before a new login) is closed unread rather than read whole.
+
+The sync twin ``Sender`` is generated from this file by ``scripts/unasync``.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+__all__ = ["AsyncSender"]
+
+
+class AsyncSender:
+    """Sends requests built for ``client`` through ``transport`` with ``auth``.
+
+    ``client`` is the facade's ``httpx.AsyncClient`` on the same transport: once it is closed,
+    so is this sender.
+    """
+
+    def __init__(
+        self, client: httpx.AsyncClient, transport: httpx.AsyncBaseTransport, auth: httpx.Auth
+    ) -> None:
+        self._client = client
+        self._transport = transport
+        self._auth = auth
+
+    async def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        """Send ``request`` (signed on the way); the answer, its body read unless ``stream``."""
+        if self._client.is_closed:
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
+        auth = self._auth
+        if auth.requires_request_body:
+            await request.aread()
+        flow = auth.async_auth_flow(request)
+        try:
+            request = await flow.__anext__()
+            while True:
+                response = await self._transport.handle_async_request(request)
+                response.request = request
+                try:
+                    if auth.requires_response_body:
+                        await response.aread()
+                    next_request = await flow.asend(response)
+                except StopAsyncIteration:
+                    break
+                except BaseException:
+                    await response.aclose()
+                    raise
+                await response.aclose()
+                request = next_request
+        finally:
+            await flow.aclose()
+        if not stream:
+            try:
+                await response.aread()
+            except BaseException:
+                await response.aclose()
+                raise
+        return response

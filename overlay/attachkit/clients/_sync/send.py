@@ -1,0 +1,74 @@
+# Generated from overlay/attachkit/clients/_async/send.py by scripts/unasync: do not edit.
+"""Sending a facade's requests: straight to the transport, the auth flow driven here.
+
+``httpx.Client.send`` does, for every request, work that attachkit never needs: it runs
+each answer's headers through urllib's cookie jar (``Set-Cookie`` handling), checks redirects,
+runs event hooks and wraps the body in a timing stream. For a 1 KiB download that came to more
+than the request's signature (``scripts/bench-small`` has the figures). The facades build
+complete requests themselves (URL, timeout, default headers: ``Client._request``), so this
+sender hands them to the transport through the public transport API
+(``handle_request``) and drives the auth flow (the AK/SK signer, the WorldServer
+session) the way httpx does.
+
+Differences from ``httpx.Client.send``, on purpose: no cookies are kept or sent (neither
+service uses them; requests are signed or carry a session token), redirects are never
+followed (httpx's default too), and an answer the auth flow replaces (a WorldServer ``401``
+before a new login) is closed unread rather than read whole.
+
+The sync twin ``Sender`` is generated from this file by ``scripts/unasync``.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+__all__ = ["Sender"]
+
+
+class Sender:
+    """Sends requests built for ``client`` through ``transport`` with ``auth``.
+
+    ``client`` is the facade's ``httpx.Client`` on the same transport: once it is closed,
+    so is this sender.
+    """
+
+    def __init__(
+        self, client: httpx.Client, transport: httpx.BaseTransport, auth: httpx.Auth
+    ) -> None:
+        self._client = client
+        self._transport = transport
+        self._auth = auth
+
+    def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        """Send ``request`` (signed on the way); the answer, its body read unless ``stream``."""
+        if self._client.is_closed:
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
+        auth = self._auth
+        if auth.requires_request_body:
+            request.read()
+        flow = auth.sync_auth_flow(request)
+        try:
+            request = flow.__next__()
+            while True:
+                response = self._transport.handle_request(request)
+                response.request = request
+                try:
+                    if auth.requires_response_body:
+                        response.read()
+                    next_request = flow.send(response)
+                except StopIteration:
+                    break
+                except BaseException:
+                    response.close()
+                    raise
+                response.close()
+                request = next_request
+        finally:
+            flow.close()
+        if not stream:
+            try:
+                response.read()
+            except BaseException:
+                response.close()
+                raise
+        return response

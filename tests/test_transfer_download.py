@@ -149,10 +149,13 @@ _sinks = importlib.import_module("attachkit.transfer.sinks")
 _fast_read = importlib.import_module("attachkit.transfer._fast_read")
 
 
-@pytest.fixture(params=["small body", "large body"])
+@pytest.fixture(params=["held body", "small body", "large body"])
 def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Runs a test twice: as a small body is handled, and as a large one is (the thresholds
-    lowered): read from the socket past h11, hashed and written by the worker thread."""
+    """Runs a test three ways (the thresholds moved so the same file takes each path): held in
+    memory and written when complete; written as it arrives; read from the socket past h11,
+    hashed and written by the worker thread."""
+    if request.param == "held body":
+        monkeypatch.setattr(_sinks, "_HELD_BYTES", 2 * len(CONTENT))
     if request.param == "large body":
         monkeypatch.setattr(_fast_read, "DIRECT_BYTES", 0)
         monkeypatch.setattr(_sinks, "_BACKGROUND_BYTES", 0)
@@ -174,6 +177,31 @@ def _leftovers(directory: Path) -> list[str]:
 
 
 # --- happy paths ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("held", [True, False], ids=["small: held", "large: written as it comes"])
+def test_a_small_body_creates_its_file_only_when_complete(
+    server: tuple[str, Behaviour], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: bool
+) -> None:
+    # One file creation, write and rename at the end (off the event loop in the async twin);
+    # a large body goes to its temporary file as it arrives.
+    monkeypatch.setattr(_sinks, "_HELD_BYTES", 2 * len(CONTENT) if held else 1024)
+    url, _ = server
+    seen_during: list[list[str]] = []
+
+    def progress(done: int, total: int | None) -> None:
+        if 0 < done < len(CONTENT):
+            seen_during.append([p.name for p in tmp_path.iterdir()])
+
+    with httpx.Client() as client:
+        got = download(client, _get(url), tmp_path / "a.bin", progress=progress, policy=_policy())
+    assert _saved(got) == CONTENT
+    assert seen_during
+    if held:
+        assert all(names == [] for names in seen_during)
+    else:
+        assert all(len(names) == 1 and names[0].endswith(".part") for names in seen_during)
+    assert [p.name for p in tmp_path.iterdir()] == ["a.bin"]
 
 
 def test_download_to_path_returns_size_and_sha256(

@@ -456,8 +456,15 @@ def test_the_leftover_of_a_download_killed_with_sigkill_is_listed_and_removed(
 ) -> None:
     """``attachkit clean`` (transfer.partials) finds what a kill -9 leaves and removes it."""
     stop = threading.Event()
+    # Larger than a body the sink holds in memory (sinks._HELD_BYTES): this one has a file.
+    length = 1_000_000
+
+    def stall(connection: socket.socket, request: bytes, number: int) -> None:
+        connection.sendall(head("200 OK", content_length=length) + BODY[:CUT])
+        stop.wait(5)
+
     try:
-        with HostileServer(_make_stall(stop)) as server:
+        with HostileServer(stall) as server:
             client = subprocess.Popen(
                 [sys.executable, "-c", KILLED_CLIENT, server.url, str(tmp_path / "report.pdf")]
             )

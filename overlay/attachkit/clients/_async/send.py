@@ -49,8 +49,7 @@ class AsyncSender:
         try:
             request = await flow.__anext__()
             while True:
-                response = await self._transport.handle_async_request(request)
-                response.request = request
+                response = await self._send_once(request)
                 try:
                     if auth.requires_response_body:
                         await response.aread()
@@ -70,4 +69,17 @@ class AsyncSender:
             except BaseException:
                 await response.aclose()
                 raise
+        return response
+
+    async def _send_once(self, request: httpx.Request) -> httpx.Response:
+        try:
+            response = await self._transport.handle_async_request(request)
+        except httpx.RequestError as exc:
+            # As httpx's client does: the failure names its request (the CLI reports its host).
+            try:
+                exc.request  # noqa: B018 - raises RuntimeError when none is set
+            except RuntimeError:
+                exc.request = request
+            raise
+        response.request = request
         return response

@@ -50,8 +50,7 @@ class Sender:
         try:
             request = flow.__next__()
             while True:
-                response = self._transport.handle_request(request)
-                response.request = request
+                response = self._send_once(request)
                 try:
                     if auth.requires_response_body:
                         response.read()
@@ -71,4 +70,17 @@ class Sender:
             except BaseException:
                 response.close()
                 raise
+        return response
+
+    def _send_once(self, request: httpx.Request) -> httpx.Response:
+        try:
+            response = self._transport.handle_request(request)
+        except httpx.RequestError as exc:
+            # As httpx's client does: the failure names its request (the CLI reports its host).
+            try:
+                exc.request  # noqa: B018 - raises RuntimeError when none is set
+            except RuntimeError:
+                exc.request = request
+            raise
+        response.request = request
         return response

@@ -704,7 +704,7 @@ def test_a_debug_tour_logs_no_secret(
     monkeypatch.setattr(config, "DEV_WS_PASSWORD", "dev-pw-" + uuid.uuid4().hex)
     monkeypatch.setattr(WsSessions, "login", login)
     monkeypatch.setattr(AkSkGate, "check", check)
-    for name in ("", "httpx", "httpcore", "attachkit", "uvicorn"):
+    for name in ("", "httpx", "httpcore", "attachkit", "attachkit.http", "uvicorn"):
         caplog.set_level(logging.DEBUG, logger=name)
 
     assert main(["--debug", "tour", "--size", "100000"]) == 0
@@ -719,7 +719,7 @@ def test_a_debug_tour_logs_no_secret(
         req.ipd.list(IPD_PROJECT, IPD_ISSUE)
 
     assert ws_tokens and signatures, "the tour really logged in and signed"
-    assert any(r.name.startswith("httpx") for r in caplog.records), "DEBUG logging was on"
+    assert any(r.name == "attachkit.http" for r in caplog.records), "DEBUG logging was on"
     secrets = [
         config.DEV_SK,
         config.DEV_WS_PASSWORD,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import io
 import itertools
+import logging
 import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -168,3 +169,23 @@ def test_a_proxy_in_the_environment_is_honoured(
     assert sink.getvalue() == b"proxy"
     request_line = proxy.requests[0].split(b"\r\n", 1)[0]
     assert request_line.startswith(b"GET http://req.example.test/v4/projects/")
+
+
+def _ws_answer(request: httpx.Request) -> httpx.Response:
+    if request.url.path.endswith("/login"):
+        return httpx.Response(200, json={"sessionId": "session-1"})
+    return httpx.Response(200, content=b"abc")
+
+
+def test_each_exchange_is_logged_at_debug_without_its_query(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A WorldServer download URL carries its downloadToken in the query.
+    caplog.set_level(logging.DEBUG, logger="attachkit.http")
+    with attachkit.WorldServer(
+        "https://ws.example.test", "u", "p", transport=httpx.MockTransport(_ws_answer)
+    ) as ws:
+        ws.download("report.pdf", io.BytesIO(), download_token="token-in-query-7f3")
+    lines = [r.getMessage() for r in caplog.records if r.name == "attachkit.http"]
+    assert any(line.startswith("GET https://ws.example.test/") for line in lines), lines
+    assert all("token-in-query-7f3" not in line and "?" not in line for line in lines)

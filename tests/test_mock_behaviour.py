@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from attachkit.mock import Limits, MockConfig, MockServer
+from attachkit.mock.responses import content_disposition
 from attachkit.signing import AkSkAuth
 from tests.mock_helpers import (
     COC_UPLOAD,
@@ -362,3 +363,25 @@ def test_worldserver_unknown_attribute_definition(mock_factory: Callable[..., Mo
             404,
             {"message": "Resource ATTRIBUTE_DEFINITION (7) not found"},
         )
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("report.pdf", 'attachment; filename="report.pdf"'),
+        ("a b~.txt", 'attachment; filename="a b~.txt"'),
+        ("", 'attachment; filename=""'),
+        (
+            'say "hi".txt',
+            "attachment; filename=\"say _hi_.txt\"; filename*=UTF-8''say%20%22hi%22.txt",
+        ),
+        ("back\\slash", "attachment; filename=\"back_slash\"; filename*=UTF-8''back%5Cslash"),
+        ("tab\there", "attachment; filename=\"tab_here\"; filename*=UTF-8''tab%09here"),
+        (
+            "résumé.pdf",
+            "attachment; filename=\"r_sum_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf",
+        ),
+    ],
+)
+def test_content_disposition_names_the_file_safely(name: str, expected: str) -> None:
+    assert content_disposition(name) == expected

@@ -4,7 +4,7 @@ header and query dicts, wrappers of ``send`` (request id, injected cut) and the 
 
 from __future__ import annotations
 
-import uuid
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import IO, Any
 from urllib.parse import parse_qsl
@@ -149,7 +149,7 @@ async def read_limited(body: AsyncIterator[bytes], limit: int) -> bytes | None:
 
 
 def with_request_id(send: Send) -> Send:
-    request_id = uuid.uuid4().hex.encode()
+    request_id = secrets.token_hex(16).encode()  # 32 hex digits, without a UUID object
 
     async def sending(message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":

@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -87,7 +86,7 @@ class FileDownload(Response):
     at most one chunk per download is in memory.
     """
 
-    path: Path
+    path: str | os.PathLike[str]
     size: int
     etag: str
     filename: str
@@ -169,6 +168,10 @@ class FileDownload(Response):
 
 def content_disposition(filename: str) -> str:
     """``attachment; filename="..."`` plus RFC 6266 ``filename*`` for non-ASCII names."""
+    # The common case, checked in C: printable ASCII with nothing to replace.
+    plain = filename.isascii() and filename.isprintable()
+    if plain and '"' not in filename and "\\" not in filename:
+        return f'attachment; filename="{filename}"'
     fallback = "".join(ch if 0x20 <= ord(ch) < 0x7F and ch not in '"\\' else "_" for ch in filename)
     value = f'attachment; filename="{fallback}"'
     if fallback != filename:

@@ -280,27 +280,32 @@ class Router:
         path unknown).
         """
         pieces = raw_path.split("/")
-        for template, segments, by_method in self._by_length.get(len(pieces), []):
-            del template
-            if not all(
-                lit is None or lit == got for lit, got in zip(segments, pieces, strict=True)
-            ):
-                continue
-            if any(lit is None and not got for lit, got in zip(segments, pieces, strict=True)):
-                continue
-            operation = by_method.get(method)
-            if operation is None:
-                any_op = next(iter(by_method.values()))
-                return MethodNotAllowed(any_op.service, tuple(sorted(by_method)))
-            try:
-                params = {
-                    name: unquote(got, errors="strict")
-                    for name, got in zip(operation.param_names, pieces, strict=True)
-                    if name is not None
-                }
-            except UnicodeDecodeError:
-                return None
-            return RouteMatch(operation, params)
+        by_method = self._operations_at(pieces)
+        if by_method is None:
+            return None
+        operation = by_method.get(method)
+        if operation is None:
+            any_op = next(iter(by_method.values()))
+            return MethodNotAllowed(any_op.service, tuple(sorted(by_method)))
+        try:
+            params = {
+                name: unquote(got, errors="strict")
+                for name, got in zip(operation.param_names, pieces, strict=True)
+                if name is not None
+            }
+        except UnicodeDecodeError:
+            return None
+        return RouteMatch(operation, params)
+
+    def _operations_at(self, pieces: list[str]) -> dict[str, Route] | None:
+        """The operations (by method) of the first template the path's segments fit."""
+        for _template, segments, by_method in self._by_length.get(len(pieces), []):
+            # Plain loops, not all()/any() over generators: this runs for every request.
+            for literal, got in zip(segments, pieces, strict=True):
+                if got != literal if literal is not None else not got:
+                    break  # a literal differs, or a parameter segment is empty
+            else:
+                return by_method
         return None
 
 

@@ -155,6 +155,7 @@ class Storage:
             Path(tempfile.mkdtemp(prefix="attachkit-mock-")) if data_dir is None else data_dir
         )
         self.files_dir = self.root / "files"
+        self._files_dir_text = str(self.files_dir)
         self.tmp_dir = self.root / "tmp"
         self.files_dir.mkdir(parents=True, exist_ok=True)
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -328,8 +329,9 @@ class Storage:
         assert found is not None
         return found
 
-    def path_of(self, attachment: Attachment) -> Path:
-        return self.files_dir / attachment.key
+    def path_of(self, attachment: Attachment) -> str:
+        # A str, not a Path: built for every download, where a Path costs more than the read.
+        return os.path.join(self._files_dir_text, attachment.key)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

@@ -1,10 +1,11 @@
 """Streaming transfers: multipart upload bodies, resumable downloads, retries, error mapping.
 
 The facades build requests (URL, query, auth) and hand them to this engine, with the service's
-error parser (there is no default); everything here works on plain ``httpx.Client`` and
-``httpx.AsyncClient`` objects. The I/O drivers are written once as async code in ``_async/``;
-``_sync/`` is generated from it by scripts/unasync. ``_shims`` holds the little that rewriting
-cannot express (blocking file work off the event loop).
+error parser (there is no default); everything here sends through anything with httpx's
+``send`` (``RequestSender``/``AsyncRequestSender``): a plain ``httpx.Client`` or
+``httpx.AsyncClient``, or the facades' own sender. The I/O drivers are written once as async
+code in ``_async/``; ``_sync/`` is generated from it by scripts/unasync. ``_shims`` holds the
+little that rewriting cannot express (blocking file work off the event loop).
 """
 
 from ._async.http_errors import async_raise_for_status
@@ -38,8 +39,10 @@ from .retry import (
     should_retry_exception,
     should_retry_status,
 )
+from .sending import AsyncRequestSender, RequestSender
 
 __all__ = [
+    "AsyncRequestSender",
     "Checksum",
     "Destination",
     "DownloadResult",
@@ -48,6 +51,7 @@ __all__ = [
     "LowSpeedLimit",
     "MultipartFile",
     "Progress",
+    "RequestSender",
     "RetryPolicy",
     "UploadSource",
     "api_error_from",

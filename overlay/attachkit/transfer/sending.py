@@ -1,8 +1,8 @@
 """What the transfer engine sends requests through: anything with httpx's ``send``.
 
-An ``httpx.Client`` (``httpx.AsyncClient``) is one; the facades pass their own
-``attachkit.clients`` sender, which goes straight to the transport (see ``clients/_async/send.py``).
-Only ``send(request, stream=...)`` is used, so a test or a caller may pass either.
+An ``httpx.Client`` (``httpx.AsyncClient``) is one; the facades pass their own sender, which
+goes straight to the transport (``attachkit/clients/_async/send.py``). Only
+``send(request, stream=...)`` is used, so a test or a caller may pass either.
 """
 
 from __future__ import annotations

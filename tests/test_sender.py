@@ -189,3 +189,48 @@ def test_each_exchange_is_logged_at_debug_without_its_query(
     lines = [r.getMessage() for r in caplog.records if r.name == "attachkit.http"]
     assert any(line.startswith("GET https://ws.example.test/") for line in lines), lines
     assert all("token-in-query-7f3" not in line and "?" not in line for line in lines)
+
+
+class _ExpiringWorldServer:
+    """Logs in as session-N; refuses every token but the newest, so the first is stale."""
+
+    def __init__(self) -> None:
+        self.logins = 0
+        self.tokens: list[str | None] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/login"):
+            self.logins += 1
+            return httpx.Response(200, json={"sessionId": f"session-{self.logins}"})
+        self.tokens.append(request.headers.get("token"))
+        if request.headers.get("token") != "session-2":
+            return httpx.Response(401, json={"message": "invalid token"})
+        return httpx.Response(200, content=b"fresh")
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+def test_a_refused_session_logs_in_again_through_the_sender(use_async: bool) -> None:
+    # The WorldServer session's auth flow has two steps (401, login, the request again):
+    # the sender drives it as httpx's client did.
+    server = _ExpiringWorldServer()
+    sink = io.BytesIO()
+    if use_async:
+
+        async def answer(request: httpx.Request) -> httpx.Response:
+            return server(request)
+
+        async def scenario() -> None:
+            async with attachkit.AsyncWorldServer(
+                "https://ws.example.test", "u", "p", transport=httpx.MockTransport(answer)
+            ) as ws:
+                await ws.download("report.pdf", sink)
+
+        asyncio.run(scenario())
+    else:
+        with attachkit.WorldServer(
+            "https://ws.example.test", "u", "p", transport=httpx.MockTransport(server)
+        ) as ws:
+            ws.download("report.pdf", sink)
+    assert sink.getvalue() == b"fresh"
+    assert server.logins == 2
+    assert server.tokens == ["session-1", "session-2"]

@@ -239,8 +239,8 @@ class MockApp:
         if _payload_unsigned(ctx):
             return "UNSIGNED-PAYLOAD", None
         if not has_body(ctx.headers):
-            # h11 framed the request with no body, so its hash is the empty one; reading the
-            # (empty) body here keeps the connection reusable and needs no spool.
+            # The HTTP parser framed the request with no body, so its hash is the empty one;
+            # reading the (empty) body here keeps the connection reusable and needs no spool.
             if await read_limited(ctx.body, 0) is None:
                 return None, empty()  # bytes where none were announced: refuse, like a big one
             return EMPTY_PAYLOAD_HASH, None

@@ -160,7 +160,7 @@ def with_request_id(send: Send) -> Send:
 
 
 def content_length(headers: dict[str, str]) -> int | None:
-    """The declared Content-Length, or None when absent (h11 has already checked its form)."""
+    """The declared Content-Length, or None when absent (the HTTP parser checked its form)."""
     text = headers.get("content-length", "").strip()
     if not text.isdigit() or not text.isascii():
         return None

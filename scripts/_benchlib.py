@@ -1,4 +1,5 @@
-"""Helpers shared by the benchmark scripts (``scripts/bench``, ``scripts/bench-transfer-engine``).
+"""Helpers shared by the benchmark scripts (``scripts/bench``, ``bench-transfer-engine``,
+``bench-small``, ``bench-latency``, ``bench-mock-cpu``).
 
 Every measured client runs as its own process and is measured with ``wait4()``: wall time, CPU
 (user+sys) and peak RSS of that process alone, so one client's imports, threads and buffers never
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -158,6 +161,43 @@ def wait_for_port(port: int, timeout: float = 10.0) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
+
+
+_BANNER_URL = re.compile(r"on (http://127\.0\.0\.1:\d+)")
+_BANNER_TOKEN = re.compile(r"X-Attachkit-Mock-Token: (\S+)")
+
+
+def start_mock(
+    command: Sequence[str], env: Mapping[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str, str]:
+    """Start a mock service process (``command`` prints the ``mock serve`` banner on stdout).
+
+    Returns the process, its URL and its control token, read from the banner; the rest of its
+    stdout is drained in the background so a full pipe never blocks it. A mock that does not
+    start is stopped and ``SystemExit`` names what it printed.
+    """
+    process = subprocess.Popen(
+        list(command),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=None if env is None else dict(env),
+    )
+    assert process.stdout is not None
+    lines: list[str] = []
+    while not lines or "control API" not in lines[-1]:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+    url = _BANNER_URL.search("".join(lines))
+    token = _BANNER_TOKEN.search("".join(lines))
+    if url is None or token is None:
+        process.terminate()
+        process.wait(timeout=30)
+        raise SystemExit("the mock did not start:\n" + "".join(lines))
+    threading.Thread(target=process.stdout.read, daemon=True).start()
+    return process, url.group(1), token.group(1)
 
 
 def process_cpu_seconds(pid: int) -> float:

@@ -772,3 +772,25 @@ def test_a_restart_removes_files_without_rows_and_rows_without_files(
         assert not [r for r in caplog.records if r.name == "attachkit.mock"]
     finally:
         third.stop()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/ws-api/v1/files/attachments", "/v4/no/such/route"],
+    ids=["worldserver download (token auth)", "unknown route (404)"],
+)
+def test_a_request_without_a_body_keeps_its_connection(mock: MockServer, path: str) -> None:
+    # No Content-Length and no Transfer-Encoding: the request has no body, so an answer given
+    # without reading one must not close the connection (a new TCP connection per download).
+    with httpx.Client(base_url=mock.base_url) as client:
+        response = client.get(path, headers={"token": "not-a-session"})
+    assert response.headers.get("connection") != "close"
+
+
+def test_an_injected_error_does_not_read_a_large_body(mock: MockServer) -> None:
+    # The fault answers first; the 8 MiB body behind it is not read: the connection closes.
+    mock.faults.add(FaultRule(path="/v4/upload-sink", method="POST", status=503))
+    with httpx.Client(base_url=mock.base_url) as client:
+        response = client.post("/v4/upload-sink", content=b"x" * (8 * 1024 * 1024))
+    assert response.status_code == 503
+    assert response.headers.get("connection") == "close"

@@ -33,7 +33,6 @@ from attachkit.mock.asgi import (
     body_chunks,
     content_length,
     cutting_send,
-    drain,
     empty,
     finish_body,
     has_body,
@@ -128,7 +127,8 @@ class MockApp:
                         return
                     raise ConnectionResetError("injected reset (no transport to abort)")
                 if rule.status is not None:
-                    await drain(body_chunks(receive))
+                    headers = header_dict(scope["headers"])
+                    send = await finish_body(body_chunks(receive), headers, send, _DRAIN_LIMIT)
                     await self._fault_response(rule, path).send(send)
                     return
                 if rule.cut_after is not None:
@@ -239,10 +239,7 @@ class MockApp:
         if _payload_unsigned(ctx):
             return "UNSIGNED-PAYLOAD", None
         if not has_body(ctx.headers):
-            # The HTTP parser framed the request with no body, so its hash is the empty one;
-            # reading the (empty) body here keeps the connection reusable and needs no spool.
-            if await read_limited(ctx.body, 0) is None:
-                return None, empty()  # bytes where none were announced: refuse, like a big one
+            # The HTTP parser framed the request with no body: its hash is the empty one.
             return EMPTY_PAYLOAD_HASH, None
         digest = hashlib.sha256()
         # The spool outlives this function: replay() closes it once the handler has read it.

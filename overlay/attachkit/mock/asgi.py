@@ -21,7 +21,6 @@ __all__ = [
     "body_chunks",
     "replay",
     "empty",
-    "drain",
     "read_limited",
     "header_dict",
     "query_dict",
@@ -99,8 +98,9 @@ async def finish_body(body: RequestBody, headers: dict[str, str], send: Send, li
     """Make the connection usable after an answer: read a short unread rest of the body, or
     return ``send`` with ``Connection: close`` when the rest is long or of unknown length
     (chunked): a refused request does not get to make the mock read megabytes, nor wait for
-    bytes a client never sends."""
-    if body.complete:
+    bytes a client never sends. A request that announces no body (no Content-Length, not
+    chunked: a GET) has none to read, and keeps its connection."""
+    if body.complete or not has_body(headers):
         return send
     declared = content_length(headers)
     if declared is not None and declared - body.received <= limit:
@@ -124,16 +124,6 @@ async def replay(spool: IO[bytes]) -> AsyncIterator[bytes]:
 async def empty() -> AsyncIterator[bytes]:
     return
     yield b""  # pragma: no cover - makes this an async generator
-
-
-async def drain(body: AsyncIterator[bytes]) -> None:
-    """Read whatever is left of a request body, so the connection stays usable."""
-    try:
-        async for _ in body:
-            pass
-    except (ClientGone, RuntimeError):
-        # RuntimeError: the generator already finished (asynchronous generator is exhausted).
-        pass
 
 
 async def read_limited(body: AsyncIterator[bytes], limit: int) -> bytes | None:

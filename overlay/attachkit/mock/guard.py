@@ -44,7 +44,7 @@ _RESERVED_DESCRIPTORS = 64
 
 
 def _plain_answer(status: bytes, extra_headers: bytes, text: bytes) -> bytes:
-    # Written straight to the socket: the connection has no h11 request to answer yet.
+    # Written straight to the socket: the connection has no parsed request to answer yet.
     return (
         b"HTTP/1.1 "
         + status

@@ -191,6 +191,12 @@ def test_nonsense_network_settings_are_refused_with_the_range(
     assert flag in line and repr(value) in line and allowed in line
 
 
+@pytest.mark.parametrize(("flag", "value"), [("--timeout", "0"), ("--max-retries", "-5")])
+def test_cp_refuses_nonsense_network_settings_too(tmp_path: Path, flag: str, value: str) -> None:
+    line = one_line_error(attachkit(tmp_path, None, "cp", f"{flag}={value}", "a.bin", "b.bin"))
+    assert "attachkit cp" in line and flag in line and repr(value) in line
+
+
 @pytest.mark.parametrize("endpoint", ["127.0.0.1:8080", "ftp://host", "http://", "http://h:99999"])
 def test_an_endpoint_that_is_no_http_url_is_refused(tmp_path: Path, endpoint: str) -> None:
     argv = ["codearts-req", "--endpoint", endpoint, "ipd", "list",

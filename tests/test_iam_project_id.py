@@ -13,7 +13,9 @@ IPD_ISSUE = "956239067176935400"
 
 
 def test_every_codearts_operation_declares_the_header() -> None:
-    for operation_id in specs.operations("codearts-req"):
+    operations = specs.operations("codearts-req")
+    assert operations
+    for operation_id in operations:
         names = {(p["in"], p["name"]) for p in specs.parameters("codearts-req", operation_id)}
         assert ("header", "X-Project-Id") in names, operation_id
 

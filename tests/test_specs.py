@@ -144,6 +144,7 @@ def test_every_statement_of_the_committed_specs_names_a_source() -> None:
 def test_the_scrum_upload_id_link_is_marked_as_an_assumption() -> None:
     spec = yaml.safe_load((ROOT / "specs" / "codearts-req.yaml").read_text(encoding="utf-8"))
     links = spec["paths"][SCRUM_UPLOAD]["post"]["responses"]["200"]["links"]
+    assert links
     for link in links.values():
         assert "assumption" in link["x-attachkit-source"]
 

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from attachkit.cli.exit_codes import EXIT_OK
+from attachkit.cli.services import transfer_options
 from attachkit.regions import SERVICES
 
 ADDRESS_FORMS = """\
@@ -40,8 +41,7 @@ def add_cp_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         action="store_true",
         help="to a local file: keep a failed download's bytes, continue a kept one",
     )
-    parser.add_argument("--max-retries", type=int, default=None, help="retries after failures")
-    parser.add_argument("--timeout", type=float, default=None, help="seconds per network wait")
+    transfer_options(parser)
     parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="JSON")
     parser.add_argument(
         "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bar"

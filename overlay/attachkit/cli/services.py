@@ -50,7 +50,8 @@ def _huawei_connection(parser: argparse.ArgumentParser, service: str) -> None:
     creds.add_argument("--domain-id", help="X-Domain-Id")
 
 
-def _transfer_options(parser: argparse.ArgumentParser) -> None:
+def transfer_options(parser: argparse.ArgumentParser) -> None:
+    """``--max-retries`` and ``--timeout``, range-checked; every command that transfers."""
     parser.add_argument(
         "--max-retries",
         type=retry_count,
@@ -90,7 +91,7 @@ def _download_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="keep a failed download's bytes, and continue a kept one (like wget -c)",
     )
-    _transfer_options(parser)
+    transfer_options(parser)
 
 
 class _UploadNameFlag(argparse.Action):
@@ -121,7 +122,7 @@ def _upload_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--filename", nargs=0, action=_UploadNameFlag, help=argparse.SUPPRESS)
     parser.set_defaults(upload=True)
-    _transfer_options(parser)
+    transfer_options(parser)
 
 
 def _leaf(
@@ -164,7 +165,7 @@ def add_service_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPa
             if name == "download":
                 _download_options(parser)
             else:
-                _transfer_options(parser)
+                transfer_options(parser)
 
     ipd = kinds.add_parser("ipd", help="IPD projects").add_subparsers(
         dest="operation", metavar="OPERATION", required=True
@@ -177,12 +178,12 @@ def add_service_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPa
     parser.add_argument("--project-id", required=True)
     parser.add_argument("--issue-id", required=True)
     parser.add_argument("--source-project-id")
-    _transfer_options(parser)
+    transfer_options(parser)
     parser = _leaf(
         ipd, "download-all", "ipd_download_all", "download all of a work item's attachments"
     )
     add_download_all_options(parser)
-    _transfer_options(parser)
+    transfer_options(parser)
     parser = _leaf(ipd, "download", "ipd_download", "download an attachment by id")
     parser.add_argument("--project-id", required=True)
     parser.add_argument("--attachment-id", required=True)

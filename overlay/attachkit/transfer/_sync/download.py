@@ -151,7 +151,8 @@ def download(
     state = ResumeState(sink, progress, max_bytes=max_bytes, low_speed=low_speed)
     retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
     try:
-        kept = sink.resume_kept(str(request.url))
+        # A kept part is reopened (and, with a checksum, read whole) off the event loop.
+        kept = run_blocking(lambda: sink.resume_kept(str(request.url)))
         if kept is not None:
             state.continue_from(*kept)
         chunks = _chunks(client, request, state, retry, error_parser, service)

@@ -603,6 +603,19 @@ def test_retry_budget_defaults_and_refuses_a_negative_one() -> None:
         )
 
 
+def test_a_calls_own_negative_max_retries_is_refused_like_the_clients() -> None:
+    transport, sent = _counting_503()
+    creds = attachkit.Credentials(ak="AK", sk="SK")
+    with (
+        attachkit.CodeArtsReq(
+            endpoint="https://req.example.test", credentials=creds, transport=transport
+        ) as req,
+        pytest.raises(ValueError, match="zero or more"),
+    ):
+        req.scrum.download("P" * 32, 1, "2", io.BytesIO(), max_retries=-1)
+    assert sent == []  # refused before anything was sent
+
+
 def test_ipd_list_sends_and_validates_source_project_id() -> None:
     seen: list[httpx.Request] = []
 

@@ -24,6 +24,7 @@ from attachkit.errors import BodyNotReplayableError, IntegrityError, LocalFileEr
 
 from ._async.multipart import AsyncBodyStream
 from ._sync.multipart import BodyStream
+from .localfiles import local_file_errors
 
 __all__ = ["DEFAULT_UPLOAD_CHUNK", "MultipartFile", "Progress", "UploadSource"]
 
@@ -212,10 +213,8 @@ class _open_source:  # noqa: N801 - used like open()
 
     def __enter__(self) -> BinaryIO:
         if self._body._path is not None:
-            try:
+            with local_file_errors(self._body._path):
                 self._owned = open(self._body._path, "rb", buffering=0)  # noqa: SIM115
-            except OSError as error:
-                raise _local_file_error(self._body._path, error) from error
             return self._owned
         assert self._body._file is not None
         return self._body._file
@@ -225,20 +224,14 @@ class _open_source:  # noqa: N801 - used like open()
             self._owned.close()
 
 
-def _local_file_error(path: Path, error: OSError) -> LocalFileError:
-    return LocalFileError(str(path), error.strerror or type(error).__name__)
-
-
 def _regular_file_size(path: Path) -> int:
     """The size of the regular file at ``path``; ``LocalFileError`` for anything else.
 
     A directory, a pipe or a device has no size to put in ``Content-Length`` up front (a pipe
     can be uploaded as a file object with ``size=``).
     """
-    try:
+    with local_file_errors(path):
         status = path.stat()
-    except OSError as error:
-        raise _local_file_error(path, error) from error
     if stat.S_ISDIR(status.st_mode):
         raise LocalFileError(str(path), os.strerror(errno.EISDIR))
     if not stat.S_ISREG(status.st_mode):

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, Self, TypeVar
 
-import attrs
 import httpx
 
 from attachkit.clients._common import (
@@ -218,9 +217,8 @@ class Client:
         )
 
     def _call_policy(self, max_retries: int | None) -> RetryPolicy:
-        if max_retries is None:
-            return self._policy
-        return attrs.evolve(self._policy, max_retries=max_retries)
+        """This client's policy, with a call's own ``max_retries`` (checked as the client's)."""
+        return client_policy(max_retries, self._policy)
 
     def _request(
         self,

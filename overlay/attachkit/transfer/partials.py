@@ -30,6 +30,7 @@ __all__ = [
     "SIDECAR_SUFFIX",
     "Partial",
     "Sidecar",
+    "if_range_validator",
     "find_for_url",
     "list_partials",
     "part_path",
@@ -65,6 +66,13 @@ def public_url(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
 
+def if_range_validator(etag: str | None, last_modified: str | None) -> str | None:
+    """What ``If-Range`` carries: a strong ETag (a weak one cannot), else ``Last-Modified``."""
+    if etag is not None and not etag.startswith("W/"):
+        return etag
+    return last_modified
+
+
 @attrs.frozen
 class Sidecar:
     """What the server said about the file a partial download holds the start of."""
@@ -77,10 +85,8 @@ class Sidecar:
 
     @property
     def validator(self) -> str | None:
-        """What ``If-Range`` carries: a strong ETag, else ``Last-Modified``."""
-        if self.etag is not None and not self.etag.startswith("W/"):
-            return self.etag
-        return self.last_modified
+        """What ``If-Range`` carries for the file this sidecar describes."""
+        return if_range_validator(self.etag, self.last_modified)
 
     def write(self, path: Path) -> None:
         data = {"version": _VERSION, **attrs.asdict(self)}

@@ -208,10 +208,7 @@ class ResumeState:
         self.content_encoding = None if encoding in ("", "identity") else encoding
         self.content_type = headers.get("content-type")
         self.etag = headers.get("etag")
-        if self.etag is not None and not self.etag.startswith("W/"):
-            self.validator = self.etag  # If-Range needs a strong validator
-        else:
-            self.validator = headers.get("last-modified")
+        self.validator = partials.if_range_validator(self.etag, headers.get("last-modified"))
 
     def take(self, chunk: bytes) -> bytes:
         """Account for one chunk of body; returns the part to hand on (maybe empty)."""

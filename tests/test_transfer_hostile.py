@@ -407,15 +407,12 @@ def test_a_full_disk_is_a_local_file_error_and_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Writes go to /dev/full, which answers every write with ENOSPC."""
-    import builtins
-
     sinks = importlib.import_module("attachkit.transfer.sinks")
-    real_open = builtins.open
 
-    def open_full(path: object, mode: str = "r", buffering: int = -1) -> BinaryIO:
-        return real_open("/dev/full", "wb", buffering=buffering)
+    def open_full(path: Path, flags: int) -> BinaryIO:
+        return open("/dev/full", "wb", buffering=0)  # noqa: SIM115 - closed by the sink
 
-    monkeypatch.setattr(sinks, "open", open_full, raising=False)
+    monkeypatch.setattr(sinks, "_open_part", open_full)
 
     def answer(connection: socket.socket, request: bytes, number: int) -> None:
         connection.sendall(head("200 OK", content_length=LENGTH) + BODY[:LENGTH])

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from attachkit.errors import IntegrityError as IntegrityError
     from attachkit.errors import LocalFileError as LocalFileError
     from attachkit.errors import NotFoundError as NotFoundError
+    from attachkit.errors import PartialInUseError as PartialInUseError
     from attachkit.errors import PermissionDeniedError as PermissionDeniedError
     from attachkit.errors import RateLimitedError as RateLimitedError
     from attachkit.errors import ResponseTooLargeError as ResponseTooLargeError

@@ -21,6 +21,7 @@ __all__ = [
     "IntegrityError",
     "DestinationExistsError",
     "LocalFileError",
+    "PartialInUseError",
     "ResponseTooLargeError",
     "UnexpectedResponseError",
     "APIError",
@@ -98,6 +99,21 @@ class LocalFileError(AttachkitError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class PartialInUseError(LocalFileError):
+    """Another attachkit run is writing this partial download (it holds the file's lock).
+
+    A partial download is written by one run at a time; a second run stops here, before it
+    touched the file, and ``attachkit clean`` leaves such a file alone.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.reason = "another attachkit run is writing it"
+        AttachkitError.__init__(
+            self, f"another attachkit run is writing {path}; let it finish, or stop it, first"
+        )
 
 
 class ResponseTooLargeError(AttachkitError):

@@ -13,7 +13,7 @@ def add_clean_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         help="list or remove partial downloads (.part files) left in a directory",
         description="Lists the partial downloads in DIR: kept ones (resumable with --continue) "
         "and left-over ones from interrupted runs. --remove deletes those not written to for "
-        "--older-than minutes, so a download still running elsewhere is left alone.",
+        "--older-than minutes; one a running download holds is always left alone.",
     )
     parser.set_defaults(handler="attachkit.cli.clean:run")
     parser.add_argument("directory", metavar="DIR")
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from attachkit.transfer.partials import list_partials, remove_partials
 
     found = list_partials(args.directory)
-    stale = [p for p in found if p.age_seconds >= args.older_than * 60]
+    stale = [p for p in found if p.age_seconds >= args.older_than * 60 and not p.in_use]
     freed = remove_partials(stale) if args.remove else 0
     if args.json:
         items = [
@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
                 "resumable": p.resumable,
                 "age_seconds": round(p.age_seconds, 1),
                 "stale": p in stale,
+                "in_use": p.in_use,
                 "removed": args.remove and p in stale,
             }
             for p in found
@@ -54,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         kind = "resumable" if p.resumable else "left over"
         of = f"/{p.expected_size}" if p.expected_size is not None else ""
         state = ("removed" if args.remove else "stale") if p in stale else "recent"
+        if p.in_use:
+            state = "in use"
         print(f"{state:8} {kind:9} {p.size}{of} bytes  {safe_text(str(p.path))}")
     verb = "removed" if args.remove else "found"
     print(f"{len(stale) if args.remove else len(found)} partial download(s) {verb}", end="")

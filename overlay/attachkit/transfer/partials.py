@@ -9,7 +9,10 @@ server's file changed. Without ``resume`` the partial file has a random name and
 removed. ``list_partials``/``remove_partials`` are what ``attachkit clean`` shows and deletes.
 
 The sidecar is read back as untrusted input: bounded in size, every field type-checked, and a
-sidecar that does not parse is treated as absent (the download starts over).
+sidecar that does not parse is treated as absent (the download starts over). Every file here is
+opened with ``localfiles.open_regular``: a link or a FIFO planted at one of these names is
+never followed or opened, and a part another run holds (its lock) is neither listed as stale
+nor removed.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -24,6 +28,10 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+
+from attachkit.errors import LocalFileError, PartialInUseError
+
+from .localfiles import is_regular_file, local_file_errors, open_regular
 
 __all__ = [
     "PART_SUFFIX",
@@ -44,6 +52,7 @@ _SIDECAR_MAX_BYTES = 16 * 1024
 _VERSION = 1
 # Query parameters never written to a sidecar: a WorldServer session token may travel there.
 _SECRET_QUERY = frozenset({"token"})
+_CREATE_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL
 
 
 def part_path(target: Path) -> Path:
@@ -89,18 +98,24 @@ class Sidecar:
         return if_range_validator(self.etag, self.last_modified)
 
     def write(self, path: Path) -> None:
-        data = {"version": _VERSION, **attrs.asdict(self)}
+        data = json.dumps({"version": _VERSION, **attrs.asdict(self)}).encode("utf-8")
         temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(temporary, path)  # never a half-written sidecar
+        with local_file_errors(temporary):
+            # Removed, then created anew (O_EXCL): a killed run's leftover is replaced, and
+            # whatever else sits at this name (a link, a FIFO) is never opened.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            with os.fdopen(open_regular(temporary, _CREATE_NEW), "wb") as file:
+                file.write(data)
+            os.replace(temporary, path)  # never a half-written sidecar
 
     @classmethod
     def read(cls, path: Path) -> Sidecar | None:
         """The sidecar at ``path``; None if absent, too large, or not one of ours."""
         try:
-            with path.open("rb") as file:
+            with os.fdopen(open_regular(path, os.O_RDONLY), "rb") as file:
                 raw = file.read(_SIDECAR_MAX_BYTES + 1)
-        except OSError:
+        except (OSError, LocalFileError):  # absent, or a link, FIFO, directory: not ours
             return None
         if len(raw) > _SIDECAR_MAX_BYTES:
             return None
@@ -134,7 +149,7 @@ def find_for_url(directory: Path, url: str) -> Path | None:
         found = Sidecar.read(sidecar)
         if found is not None and found.url == wanted:
             target = directory / found.target
-            if sidecar_path(target) == sidecar and part_path(target).is_file():
+            if sidecar_path(target) == sidecar and is_regular_file(part_path(target)):
                 return target
     return None
 
@@ -156,6 +171,7 @@ class Partial:
     sidecar: Path | None
     url: str | None
     expected_size: int | None
+    in_use: bool = False  # another run holds it: never stale, never removed
 
     @property
     def resumable(self) -> bool:
@@ -167,7 +183,9 @@ def list_partials(directory: str | os.PathLike[str]) -> list[Partial]:
 
     A kept one (``.NAME.part`` with its sidecar) can be resumed with ``resume=True``; a
     left-over one (a random ``.NAME.XXXXXXXXXXXX.part`` from a run that was killed without
-    resume, or a sidecar whose part is gone) cannot, and is only taking space.
+    resume, or a sidecar whose part is gone) cannot, and is only taking space. A part that a
+    running download holds is ``in_use``. Only regular files are listed (links, FIFOs and
+    directories at these names are not ours) and none is followed.
     """
     root = Path(directory)
     found: list[Partial] = []
@@ -189,34 +207,67 @@ def list_partials(directory: str | os.PathLike[str]) -> list[Partial]:
         else:
             continue
         try:
-            stat = path.stat()
+            status = os.lstat(path)
         except OSError:
             continue
+        is_part = name.endswith(PART_SUFFIX)
         found.append(
             Partial(
                 path=path,
-                size=stat.st_size if path.name.endswith(PART_SUFFIX) else 0,
-                age_seconds=max(0.0, now - stat.st_mtime),
+                size=status.st_size if is_part else 0,
+                age_seconds=max(0.0, now - status.st_mtime),
                 sidecar=sidecar if info is not None else None,
                 url=info.url if info is not None else None,
                 expected_size=info.size if info is not None else None,
+                in_use=is_part and _held_by_another_run(path),
             )
         )
     return found
 
 
+def _held_by_another_run(part: Path) -> bool:
+    try:
+        os.close(open_regular(part, os.O_RDONLY, lock=True))
+    except PartialInUseError:
+        return True
+    except LocalFileError:
+        pass  # gone meanwhile, or no longer a regular file: not a run's either
+    return False
+
+
 def remove_partials(partials: list[Partial]) -> int:
-    """Delete the partials' files and sidecars; the number of bytes freed."""
+    """Delete the partials' files and sidecars; the number of bytes freed.
+
+    Each part is removed while this process holds its lock, so a part another run holds (or
+    has just taken) is left alone with its sidecar, and so is one that is no longer a regular
+    file. Removing a name never follows a link.
+    """
     freed = 0
     for partial in partials:
-        for path in (partial.path, partial.sidecar):
-            if path is None:
-                continue
-            with contextlib.suppress(FileNotFoundError):
-                freed += path.stat().st_size
-                path.unlink()
-        if partial.path.name.endswith(PART_SUFFIX):
-            orphan = partial.path.with_name(partial.path.name[: -len(PART_SUFFIX)] + SIDECAR_SUFFIX)
-            with contextlib.suppress(FileNotFoundError):
-                orphan.unlink()
+        if not partial.path.name.endswith(PART_SUFFIX):  # an orphan sidecar
+            freed += _remove_regular(partial.path)
+            continue
+        try:
+            fd = open_regular(partial.path, os.O_RDONLY, lock=True)
+        except LocalFileError:
+            continue
+        try:
+            freed += os.fstat(fd).st_size
+            os.unlink(partial.path)  # the file we hold: open_regular checked the name
+            stem = partial.path.name[: -len(PART_SUFFIX)]
+            freed += _remove_regular(partial.path.with_name(stem + SIDECAR_SUFFIX))
+        finally:
+            os.close(fd)
     return freed
+
+
+def _remove_regular(path: Path) -> int:
+    """Remove ``path`` if it is a regular file; the bytes freed."""
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return 0
+        os.unlink(path)
+    except FileNotFoundError:
+        return 0
+    return info.st_size

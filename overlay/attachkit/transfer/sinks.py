@@ -24,7 +24,7 @@ from attachkit.errors import DestinationExistsError, LocalFileError
 
 from . import partials
 from .filenames import filename_from_content_disposition, sanitize_filename
-from .localfiles import local_file_errors
+from .localfiles import local_file_errors, open_regular
 from .resume import Checksum
 
 __all__ = [
@@ -119,12 +119,14 @@ class FileSink:
             return None
         sidecar = partials.Sidecar.read(partials.sidecar_path(target))
         part = partials.part_path(target)
-        if sidecar is None or sidecar.url != partials.public_url(url) or not part.is_file():
+        if sidecar is None or sidecar.url != partials.public_url(url):
+            return None
+        if not os.path.lexists(part):
             return None
         self._check_free(target)
         self.target = target
         self.temp = part
-        self._file = open(part, "r+b", buffering=0)  # noqa: SIM115 - closed in commit/discard
+        self._file = _open_part(part, os.O_RDWR)  # a link or a FIFO here is refused
         return self._file.seek(0, os.SEEK_END), sidecar
 
     @_file_work
@@ -148,9 +150,11 @@ class FileSink:
             self.target = self.directory / sanitize_filename(proposed, fallback)
             self._check_free(self.target)
         if self.resume:
-            # A fixed name, so the next run finds it; a stale one of another URL is replaced.
+            # A fixed name, so the next run finds it; a stale one of another URL is emptied,
+            # only once it is locked: never while another run writes it.
             self.temp = partials.part_path(self.target)
-            self._file = open(self.temp, "wb", buffering=0)  # noqa: SIM115 - closed in commit/discard
+            self._file = _open_part(self.temp, os.O_RDWR | os.O_CREAT)
+            self._file.truncate()
             self._record(response, total)
             return
         if total is not None and total <= _HELD_BYTES:
@@ -163,8 +167,9 @@ class FileSink:
         # Same directory, so the final rename never crosses a filesystem; hidden and random,
         # so it neither shows up as a real file nor collides with a parallel download.
         stem = self.target.name[:64]
-        self.temp = self.directory / f".{stem}.{secrets.token_hex(6)}.part"
-        self._file = open(self.temp, "xb", buffering=0)  # noqa: SIM115 - closed in commit/discard
+        temp = self.directory / f".{stem}.{secrets.token_hex(6)}.part"
+        self._file = _open_part(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL)
+        self.temp = temp  # only now ours to remove
 
     def _record(self, response: httpx.Response, total: int | None) -> None:
         """Write the sidecar before the first byte: a killed run leaves it with its part."""
@@ -245,7 +250,8 @@ class FileSink:
         self._join_flusher()
         if self.fsync:
             os.fsync(self._file.fileno())
-        self._file.close()
+        # The part stays open, so locked, until it has its final name: neither another run
+        # nor `attachkit clean` can take it in between.
         if self.overwrite:
             os.replace(self.temp, self.target)
         else:
@@ -266,6 +272,7 @@ class FileSink:
         if self.resume:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(partials.sidecar_path(self.target))
+        self._file.close()
         if self.fsync:
             _fsync_directory(self.directory)
         return self.target
@@ -273,14 +280,14 @@ class FileSink:
     def discard(self) -> None:
         self._held = None
         self._join_flusher()  # never close the descriptor under a running fdatasync
-        if self._file is not None and not self._file.closed:
-            self._file.close()
-        if self.resume:
-            return  # kept, with its sidecar, for the next run with resume
-        if self.temp is not None:
+        # A resumable part is kept, with its sidecar, for the next run with resume; any other
+        # is removed while still open, so locked.
+        if not self.resume and self.temp is not None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.temp)
             self.temp = None
+        if self._file is not None and not self._file.closed:
+            self._file.close()
 
 
 class FileObjectSink:
@@ -442,6 +449,13 @@ class Writer:
             self._abandoned = True  # the worker skips what is still queued
         self._stop()  # and is gone before the file is closed (and removed)
         self.sink.discard()
+
+
+def _open_part(path: Path, flags: int) -> BinaryIO:
+    """A part file, opened unbuffered through ``open_regular`` and locked for this run: never
+    through a link, never a FIFO or a file with other names, never one another run holds."""
+    fd = open_regular(path, flags, single_link=True, lock=True)
+    return os.fdopen(fd, "r+b", buffering=0)  # closed in commit/discard
 
 
 def _quiet_fdatasync(fd: int) -> None:

@@ -25,7 +25,7 @@ import pytest
 from attachkit import transfer
 from attachkit.cli import main
 from attachkit.cli.exit_codes import EXIT_OK, EXIT_USAGE
-from attachkit.errors import LocalFileError, PartialInUseError
+from attachkit.errors import DestinationExistsError, LocalFileError, PartialInUseError
 from attachkit.mock import MockServer
 from attachkit.transfer import RetryPolicy, huawei_error_parser
 from attachkit.transfer.localfiles import open_regular
@@ -180,6 +180,24 @@ def test_a_symlinked_sidecar_is_not_read_and_the_download_starts_over(
     sidecar_path(target).symlink_to(elsewhere)
     assert Sidecar.read(sidecar_path(target)) is None
     assert _fetch(mock, attachment_id, target).read_bytes() == data
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_a_symlink_at_the_final_name_is_replaced_or_refused_never_followed(
+    mock: MockServer, stored: tuple[int, bytes], dl: Path, victim: Path, overwrite: bool
+) -> None:
+    attachment_id, data = stored
+    target = dl / "report.txt"
+    target.symlink_to(victim)
+    if overwrite:
+        assert _fetch(mock, attachment_id, target, overwrite=True).read_bytes() == data
+        assert not target.is_symlink()
+    else:
+        with pytest.raises(DestinationExistsError):
+            _fetch(mock, attachment_id, target)
+        assert target.is_symlink()
+    assert victim.read_bytes() == VICTIM
+    assert sorted(p.name for p in dl.iterdir()) == ["report.txt"]
 
 
 def test_the_cli_refuses_a_part_linked_to_a_victim(

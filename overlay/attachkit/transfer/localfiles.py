@@ -62,7 +62,8 @@ def open_regular(
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 raise LocalFileError(name, _NOT_REGULAR)
-            os.set_blocking(fd, True)
+            if _NONBLOCK:
+                os.set_blocking(fd, True)
         if lock:
             _lock(fd, name, check_name=not exclusive)
         # After the lock: a run that holds it may link the file to its final name meanwhile.

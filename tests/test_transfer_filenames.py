@@ -72,3 +72,76 @@ def test_any_input_gives_one_plain_component(raw: str) -> None:
     assert name not in ("..", ".")
     assert len(name.encode()) <= 200
     assert all(ord(ch) >= 0x20 and not 0x7F <= ord(ch) <= 0x9F for ch in name)
+
+
+# --- issue 19, class 4: the length cut never leaves a dot-file, devices in every variant -------
+
+DOT_RUN = ". " * 150  # cut to its 200-byte budget, the stem before the extension is only ". "
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        (DOT_RUN + ".bashrc", "bashrc"),
+        ("x" + " ." * 150 + ".bashrc", "x.bashrc"),
+        ("CON" + " ." * 150 + ".txt", "_CON.txt"),
+        ("CON .txt", "_CON .txt"),
+        ("con.tar.gz", "_con.tar.gz"),
+        ("COM\u00b9.txt", "_COM\u00b9.txt"),
+        ("COM0", "_COM0"),
+        ("CONIN$", "_CONIN$"),
+        ("CONOUT$.log", "_CONOUT$.log"),
+        ("LPT\u00b2", "_LPT\u00b2"),
+        ("lpt\u00b3.dat", "_lpt\u00b3.dat"),
+        ("CONSOLE.txt", "CONSOLE.txt"),
+        ("COM10", "COM10"),
+    ],
+)
+def test_cut_names_and_device_variants_are_made_harmless(raw: str, safe: str) -> None:
+    assert sanitize_filename(raw, "fallback") == safe
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        f'attachment; filename="{DOT_RUN}.bashrc"',
+        "attachment; filename*=UTF-8''" + "%2E%20" * 150 + ".envrc",
+    ],
+)
+def test_a_proposed_name_that_the_cut_empties_is_no_dot_file(header: str) -> None:
+    name = sanitize_filename(filename_from_content_disposition(header), "fallback")
+    assert not name.startswith(".")
+    assert name in ("bashrc", "envrc")
+
+
+def test_an_unsafe_fallback_goes_through_the_same_rules() -> None:
+    assert sanitize_filename("", ".bashrc") == "bashrc"
+    assert sanitize_filename(None, "../NUL") == "_NUL"
+    assert sanitize_filename("..", "..") == "download"
+
+
+_DEVICE_STEMS = st.sampled_from(["CON", "nul", "CONIN$", "conout$", "COM\u00b9", "LPT2", "aux"])
+_EDGE_TEXT = st.text(alphabet=". \t/\\\u3000\u2028x", max_size=40)
+_NAMES = st.one_of(
+    st.text(max_size=400),
+    st.builds(
+        lambda run, tail: run * 120 + tail,
+        st.sampled_from([". ", " .", ".", " "]),
+        st.text(max_size=20),
+    ),
+    st.builds(lambda d, a, b: a + d + b, _DEVICE_STEMS, _EDGE_TEXT, _EDGE_TEXT),
+)
+
+
+@given(_NAMES, st.integers(min_value=1, max_value=260))
+def test_the_sanitiser_is_idempotent_and_its_result_always_safe(raw: str, max_bytes: int) -> None:
+    name = sanitize_filename(raw, "fallback", max_bytes)
+    assert sanitize_filename(name, "other", max_bytes) == name
+    assert name
+    assert not name.startswith(".") and name.strip() == name
+    assert "/" not in name and "\\" not in name and "\0" not in name
+    assert name.split(".")[0].rstrip(" ").upper() not in {
+        "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$",
+        *(f"{p}{d}" for p in ("COM", "LPT") for d in "0123456789\u00b9\u00b2\u00b3"),
+    }  # fmt: skip
+    assert len(name.encode()) <= max_bytes

@@ -14,11 +14,13 @@ import urllib.parse
 __all__ = ["MAX_FILENAME_BYTES", "filename_from_content_disposition", "sanitize_filename"]
 
 MAX_FILENAME_BYTES = 200
+# Every reserved name Microsoft lists ("Naming Files, Paths, and Namespaces"), superscript
+# digits and the console's CONIN$/CONOUT$ included, plus the old CLOCK$.
 _WINDOWS_DEVICES = frozenset(
-    {"CON", "PRN", "AUX", "NUL"}
-    | {f"COM{i}" for i in range(1, 10)}
-    | {f"LPT{i}" for i in range(1, 10)}
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$"}
+    | {f"{port}{digit}" for port in ("COM", "LPT") for digit in "0123456789\u00b9\u00b2\u00b3"}
 )
+_EDGES = re.compile(r"^[\s.]+|[\s.]+$")
 _PARAM = re.compile(
     r"""\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)\s*(?:;|$)""", re.S
 )
@@ -65,7 +67,15 @@ def filename_from_content_disposition(value: str | None) -> str | None:
 def sanitize_filename(
     name: str | None, fallback: str = "download", max_bytes: int = MAX_FILENAME_BYTES
 ) -> str:
-    """One harmless path component derived from ``name`` (``fallback`` if nothing is left)."""
+    """One harmless path component derived from ``name`` (``fallback`` if nothing is left).
+
+    Idempotent: a result passed through again comes back unchanged. The fallback goes through
+    the same rules (and ``download`` stands in if nothing of it is left either).
+    """
+    return _plain_component(name, max_bytes) or _plain_component(fallback, max_bytes) or "download"
+
+
+def _plain_component(name: str | None, max_bytes: int) -> str:
     text = unicodedata.normalize("NFC", name or "")
     # Keep only the last component: "../../etc/passwd" -> "passwd", "a/b\\c" -> "c".
     text = re.split(r"[/\\]", text)[-1]
@@ -73,13 +83,25 @@ def sanitize_filename(
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
     # Characters Windows forbids in names; harmless elsewhere, so replace them everywhere.
     text = re.sub(r'[<>:"|?*]', "_", text)
-    text = text.strip().lstrip(".").rstrip(". ")
-    if text.split(".")[0].upper() in _WINDOWS_DEVICES:
-        text = "_" + text
-    text = _truncate_utf8(text, max_bytes)
-    if not text:
-        return fallback
+    # The edge rules run again after every cut: cutting ". . . .bashrc" to its budget can leave
+    # nothing before the extension, i.e. ".bashrc", and "CON . . .txt" can become "CON.txt".
+    text = _trim_edges(_truncate_utf8(_trim_edges(text), max_bytes))
+    if _is_windows_device(text):
+        # The "_" stays first through the cut (which only shortens the end), so the result is
+        # neither a device name nor a dot-file.
+        text = _trim_edges(_truncate_utf8("_" + text, max_bytes))
     return text
+
+
+def _trim_edges(text: str) -> str:
+    """No leading dot (dot-files) or space, no trailing dot or space (Windows drops them)."""
+    return _EDGES.sub("", text)
+
+
+def _is_windows_device(text: str) -> bool:
+    # Windows reads "CON.txt", "con .tar.gz" and "COM¹" as devices: the part before the first
+    # dot, trailing spaces ignored, in any case.
+    return text.split(".")[0].rstrip(" ").upper() in _WINDOWS_DEVICES
 
 
 def _truncate_utf8(text: str, max_bytes: int) -> str:
@@ -93,5 +115,8 @@ def _truncate_utf8(text: str, max_bytes: int) -> str:
         suffix = ""
         stem = text
     budget = max_bytes - len(suffix.encode("utf-8"))
-    cut = stem.encode("utf-8")[:budget].decode("utf-8", "ignore").rstrip(". ")
+    cut = _trim_edges(stem.encode("utf-8")[: max(budget, 0)].decode("utf-8", "ignore"))
+    if not cut:
+        # Nothing of the stem fits or is left: never an extension alone (a dot-file).
+        return text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
     return cut + suffix

@@ -15,7 +15,9 @@ TOKEN = "security-token-secret-value"
 
 
 def write_profile(path: Path, text: str) -> Path:
+    """A profile file as it should be kept: only its owner may read it (else a warning)."""
     path.write_text(text, encoding="utf-8")
+    path.chmod(0o600)
     return path
 
 

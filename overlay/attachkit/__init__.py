@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from attachkit.errors import ConflictError as ConflictError
     from attachkit.errors import CredentialsNotFoundError as CredentialsNotFoundError
     from attachkit.errors import DestinationExistsError as DestinationExistsError
+    from attachkit.errors import InsecureCredentialsFileWarning as InsecureCredentialsFileWarning
     from attachkit.errors import IntegrityError as IntegrityError
     from attachkit.errors import LocalFileError as LocalFileError
     from attachkit.errors import NotFoundError as NotFoundError

@@ -15,6 +15,7 @@ from collections.abc import AsyncGenerator, Generator
 import httpx
 
 from attachkit.errors import APIError, AuthenticationError, ConfigurationError, api_error_class_for
+from attachkit.redaction import loggable_url
 
 _log = logging.getLogger("attachkit.worldserver_session")
 
@@ -92,7 +93,7 @@ class SessionBase(httpx.Auth):
                 )
             # Without an endpoint the login goes to the server the request is addressed to.
             url = request.url.copy_with(raw_path=self._login_path.encode("ascii"))
-        _log.debug("logging in to WorldServer at %s as %r", url, self._username)
+        _log.debug("logging in to WorldServer at %s as %r", loggable_url(url), self._username)
         return httpx.Request(
             "POST",
             url,

@@ -11,12 +11,18 @@ from __future__ import annotations
 import configparser
 import logging
 import os
+import stat
 import unicodedata
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from attachkit.errors import ConfigurationError, CredentialsNotFoundError
+from attachkit.errors import (
+    ConfigurationError,
+    CredentialsNotFoundError,
+    InsecureCredentialsFileWarning,
+)
 
 __all__ = [
     "Credentials",
@@ -70,17 +76,23 @@ class Credentials:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 raise ConfigurationError(f"credentials: {name} must be a non-empty string")
-            # Both go into request headers (the AK verbatim, the SK through the signature): a
-            # stray newline or tab, usually pasted along with the key, would break the header or
-            # the signature with a confusing 401. Refuse it here, naming only the field.
-            if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in value):
-                raise ConfigurationError(
-                    f"credentials: {name} contains whitespace or control characters"
-                )
         for name in ("security_token", "project_id", "domain_id"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, str) or not value.strip()):
                 raise ConfigurationError(f"credentials: {name} must be a non-empty string or None")
+        # Every field goes into a request header (the SK through the signature, the others
+        # verbatim: X-Security-Token, X-Project-Id, X-Domain-Id): a stray newline or tab, usually
+        # pasted along with the value or a profile's continuation line, would break the header
+        # (httpx then quotes the value, secret and all) or the signature with a confusing 401.
+        # Refuse it here, naming only the field.
+        for name in ("ak", "sk", "security_token", "project_id", "domain_id"):
+            value = getattr(self, name)
+            if value is not None and any(
+                ch.isspace() or unicodedata.category(ch) == "Cc" for ch in value
+            ):
+                raise ConfigurationError(
+                    f"credentials: {name} contains whitespace or control characters"
+                )
 
     @property
     def is_temporary(self) -> bool:
@@ -206,6 +218,7 @@ def _from_profile(
     if not path.is_file():
         searched.append(f"{place}: does not exist")
         return None
+    _warn_if_others_can_access(path)
     parser = configparser.ConfigParser(interpolation=None)
     try:
         with path.open(encoding="utf-8") as stream:
@@ -238,3 +251,20 @@ def _from_profile(
         missing = " and ".join(key for key, value in (("ak", ak), ("sk", sk)) if not value)
         searched.append(f"{place}, section [{section}]: no {missing}")
     return None
+
+
+def _warn_if_others_can_access(path: Path) -> None:
+    """Warn, as ssh does, when users other than the owner may read or change the secret key."""
+    if os.name != "posix":
+        return  # Windows keeps access in ACLs; st_mode says nothing about them
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return  # reading it fails next, with its own message
+    if mode & 0o077:
+        warnings.warn(
+            f"credentials file {path} can be read or changed by users other than its owner "
+            f"(mode {mode:04o}); restrict it with: chmod 600 {path}",
+            InsecureCredentialsFileWarning,
+            stacklevel=4,
+        )

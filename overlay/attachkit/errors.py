@@ -14,6 +14,7 @@ __all__ = [
     "AttachkitError",
     "ConfigurationError",
     "CredentialsNotFoundError",
+    "InsecureCredentialsFileWarning",
     "ValidationError",
     "TransportError",
     "TimeoutError",
@@ -51,6 +52,14 @@ class CredentialsNotFoundError(ConfigurationError):
         self.searched = list(searched)
         places = "\n".join(f"  - {place}" for place in self.searched)
         super().__init__(f"no Huawei Cloud AK/SK credentials found; looked in:\n{places}")
+
+
+class InsecureCredentialsFileWarning(UserWarning):
+    """The credentials file in use can be read or changed by users other than its owner.
+
+    A warning, not an error (as ssh warns about its configuration): the file is still used.
+    The message names the file and the fix, ``chmod 600 FILE``.
+    """
 
 
 class ValidationError(AttachkitError, ValueError):

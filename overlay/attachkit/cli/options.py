@@ -73,8 +73,10 @@ def endpoint_url(text: str) -> str:
     except ValueError:
         valid = False
     if not valid:
+        from attachkit.redaction import without_userinfo
+
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not an http:// or https:// URL with a host "
+            f"{without_userinfo(text)!r} is not an http:// or https:// URL with a host "
             "(e.g. http://127.0.0.1:8080 for the mock)"
         )
     return text

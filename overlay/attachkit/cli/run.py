@@ -8,6 +8,7 @@ import importlib
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -83,16 +84,29 @@ def _report_bug(args: argparse.Namespace, error: BaseException) -> int:
 def credentials_from(args: argparse.Namespace) -> Any:
     """The AK/SK the flags, the environment or the profile file give (every Huawei command)."""
     from attachkit.credentials import Credentials
+    from attachkit.errors import InsecureCredentialsFileWarning
 
     if args.sk:
         print(SK_ON_COMMAND_LINE_WARNING, file=sys.stderr)
-    return Credentials.resolve(
-        ak=args.ak,
-        sk=args.sk,
-        security_token=args.security_token,
-        project_id=args.header_project_id,
-        domain_id=args.domain_id,
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InsecureCredentialsFileWarning)
+        credentials = Credentials.resolve(
+            ak=args.ak,
+            sk=args.sk,
+            security_token=args.security_token,
+            project_id=args.header_project_id,
+            domain_id=args.domain_id,
+        )
+    # A profile file others can read: one line, as every other message (Python's own warning
+    # format would add a source line); any other warning goes on as it came.
+    for warning in caught:
+        if issubclass(warning.category, InsecureCredentialsFileWarning):
+            print(f"attachkit: warning: {safe_text(str(warning.message))}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    return credentials
 
 
 def _codearts(args: argparse.Namespace) -> Any:

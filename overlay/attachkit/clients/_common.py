@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import io
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import attrs
 import httpx
 
-from attachkit.errors import ValidationError
+from attachkit.errors import ConfigurationError, ValidationError
 from attachkit.transfer import MultipartFile, Progress, RetryPolicy
 from attachkit.transfer.multipart import UploadSource
 from attachkit.validation import validate_filename
@@ -93,3 +95,43 @@ def connection_limits(max_connections: int) -> httpx.Limits:
 def given(**values: Any) -> dict[str, Any]:
     """Only the keyword arguments that were given, so the generated defaults (UNSET) apply."""
     return {name: value for name, value in values.items() if value is not None}
+
+
+# The variables httpx's client takes its proxies from (through urllib.request.getproxies).
+_PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
+_PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+
+def check_proxy_environment(environ: Mapping[str, str] | None = None) -> None:
+    """Refuse, naming the variable, a proxy setting httpx's client would fail to build.
+
+    httpx reads them when it builds a client without a transport of ours (as it does behind a
+    proxy) and raises ``InvalidURL``, ``ValueError`` or ``ImportError`` (a SOCKS proxy without
+    socksio), which would look like a bug in attachkit. It is the environment's mistake: a
+    ``ConfigurationError`` (the CLI's usage exit). The value is not repeated: it may hold a
+    proxy password.
+    """
+    env = os.environ if environ is None else environ
+    for name, value in env.items():
+        if name.lower() not in _PROXY_VARIABLES or not value:
+            continue
+        # As httpx reads them: a value without a scheme is an http:// proxy.
+        url = value if "://" in value else f"http://{value}"
+        try:
+            proxy = httpx.Proxy(url)
+        except httpx.InvalidURL as error:
+            raise ConfigurationError(f"{name} is not a usable proxy URL: {error}") from None
+        except ValueError:
+            scheme = url.partition("://")[0]
+            raise ConfigurationError(
+                f"{name} is not a usable proxy URL: its scheme {scheme!r} is none of "
+                + ", ".join(_PROXY_SCHEMES)
+            ) from None
+        if proxy.url.scheme.startswith("socks5"):
+            try:
+                importlib.import_module("socksio")  # what httpx needs for a SOCKS proxy
+            except ImportError:
+                raise ConfigurationError(
+                    f"{name} names a SOCKS proxy, which needs the socksio package: "
+                    "pip install 'httpx[socks]'"
+                ) from None

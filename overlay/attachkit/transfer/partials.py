@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 
 from attachkit.errors import LocalFileError, PartialInUseError
+from attachkit.redaction import without_userinfo
 
 from .localfiles import is_regular_file, local_file_errors, open_regular
 
@@ -65,8 +66,8 @@ def sidecar_path(target: Path) -> Path:
 
 
 def public_url(url: str) -> str:
-    """``url`` without the query parameters that may carry a session secret."""
-    parts = urllib.parse.urlsplit(url)
+    """``url`` without its userinfo and the query parameters that may carry a session secret."""
+    parts = urllib.parse.urlsplit(without_userinfo(url))
     query = [
         (name, value)
         for name, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)

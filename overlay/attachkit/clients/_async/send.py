@@ -16,7 +16,8 @@ Differences from ``httpx.AsyncClient.send``, on purpose: no cookies are kept or 
 service uses them; requests are signed or carry a session token), redirects are never
 followed (httpx's default too), an answer the auth flow replaces (a WorldServer ``401``
 before a new login) is closed unread rather than read whole, and each exchange is logged at
-DEBUG on ``attachkit.http`` without its query string (httpx logs the whole URL at INFO).
+DEBUG on ``attachkit.http`` in place of httpx's INFO line. Either line shows the URL through
+``attachkit.redaction.loggable_url`` (no userinfo, no query).
 
 The sync twin ``Sender`` is generated from this file by ``scripts/unasync``.
 """
@@ -27,11 +28,13 @@ import logging
 
 import httpx
 
+from attachkit.redaction import loggable_url
+
 __all__ = ["AsyncSender"]
 
 # One DEBUG line per exchange, in place of the INFO line httpx's client would have logged: the
-# method, the URL without its query (a WorldServer download URL carries its downloadToken
-# there) and the status.
+# method, the URL without its userinfo and query (a WorldServer download URL carries its
+# downloadToken there) and the status.
 _log = logging.getLogger("attachkit.http")
 
 
@@ -94,6 +97,6 @@ class AsyncSender:
             raise
         response.request = request
         if _log.isEnabledFor(logging.DEBUG):
-            url = request.url.copy_with(query=None, fragment=None)
+            url = loggable_url(request.url)
             _log.debug("%s %s: %d", request.method, url, response.status_code)
         return response

@@ -22,6 +22,7 @@ from attachkit.clients._common import (
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_TIMEOUT,
     Timeout,
+    check_proxy_environment,
     client_policy,
     connection_limits,
 )
@@ -76,6 +77,8 @@ class Client:
         # A JSON answer is read whole, so it is capped (compressed or not).
         self._max_answer_bytes = max_answer_bytes
         transport = transport or default_transport(max_connections)
+        if transport is None:
+            check_proxy_environment()  # httpx's client reads the proxy variables: check them
         self._http = httpx.Client(
             base_url=base_url,
             auth=auth,

@@ -2,7 +2,9 @@
 
 A download into a directory trusts the server for the name, so the name is reduced to one plain
 path component: no separators, no ``..``, no control characters, no leading dot (no hidden or
-dot-files such as ``.bashrc``), no Windows device names, and a bounded length.
+dot-files such as ``.bashrc``), no Windows device names, and a bounded length. Those rules are
+checked again after the length cut (which can expose a dot or a device name), so sanitising a
+sanitised name changes nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ _WINDOWS_DEVICES = frozenset(
     {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$"}
     | {f"{port}{digit}" for port in ("COM", "LPT") for digit in "0123456789\u00b9\u00b2\u00b3"}
 )
-_EDGES = re.compile(r"^[\s.]+|[\s.]+$")
+_EDGES = re.compile(r"\A[\s.]+|[\s.]+\Z")
 _PARAM = re.compile(
     r"""\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)\s*(?:;|$)""", re.S
 )

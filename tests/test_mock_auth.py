@@ -108,7 +108,7 @@ def test_temporary_credentials_need_their_security_token(
 
 def test_five_failures_in_a_row_lock_the_ak(mock_factory: Callable[..., MockServer]) -> None:
     clock = FakeClock()  # the lock-out is timed on it: no sleeping, no dependence on speed
-    server = mock_factory(lockout_seconds=60.0, clock=clock)
+    server = mock_factory(lockout=True, lockout_seconds=60.0, clock=clock)
     url = server.base_url + coc_path("x")
     good = AkSkAuth(Credentials(ak=DEV_AK, sk=DEV_SK))
     bad = AkSkAuth(Credentials(ak=DEV_AK, sk="wrong"))
@@ -125,7 +125,8 @@ def test_five_failures_in_a_row_lock_the_ak(mock_factory: Callable[..., MockServ
     assert httpx.get(url, auth=good).status_code == 400
 
 
-def test_reset_lifts_a_lockout(mock: MockServer) -> None:
+def test_reset_lifts_a_lockout(mock_factory: Callable[..., MockServer]) -> None:
+    mock = mock_factory(lockout=True)
     url = mock.base_url + coc_path("x")
     bad = AkSkAuth(Credentials(ak=DEV_AK, sk="wrong"))
     for _ in range(5):

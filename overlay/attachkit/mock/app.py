@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
+import logging
 import secrets
 import tempfile
 import time
@@ -41,6 +41,7 @@ from attachkit.mock.asgi import (
     query_dict,
     read_limited,
     replay,
+    stopping_send,
     with_request_id,
 )
 from attachkit.mock.auth import AkSkGate, WsSessions
@@ -48,6 +49,7 @@ from attachkit.mock.config import MockConfig
 from attachkit.mock.context import HANDLERS, RequestContext
 from attachkit.mock.control import ControlAPI
 from attachkit.mock.faults import FaultRule, Faults
+from attachkit.mock.jsonbody import JSON_BODY_LIMIT, InvalidJson, parse_json
 from attachkit.mock.responses import ERRORS, JSONResponse, Response, Send, error_for_path
 from attachkit.mock.routing import MethodNotAllowed, ParameterError, RouteMatch, Router
 from attachkit.mock.storage import Storage
@@ -55,10 +57,11 @@ from attachkit.signing.canonical import EMPTY_PAYLOAD_HASH
 
 __all__ = ["MockApp", "create_app"]
 
-_JSON_BODY_LIMIT = 1024 * 1024
 # What is left of a refused request's body is read (and dropped) when it is at most this long,
 # so the connection can serve another request; a longer rest is not read: the connection closes.
 _DRAIN_LIMIT = 64 * 1024
+
+log = logging.getLogger("attachkit.mock")
 
 
 class MockApp:
@@ -188,7 +191,10 @@ class MockApp:
         if aclose is not None:
             await aclose()  # a spooled body's file is closed now, not whenever GC runs
         try:
-            await response.send(send)
+            await response.send(stopping_send(send, ctx.scope))
+        except ClientGone:
+            # The client went away mid-answer (or the guard dropped it): one line per answer.
+            log.info("a client went away during the answer to %s", operation.operation_id)
         except OSError:
             return  # the client went away mid-download; nothing to answer
 
@@ -269,7 +275,7 @@ class MockApp:
                     return special
             return ctx.errors.bad_request(error.message)
         if operation.body_media_type == "application/json":
-            raw = await read_limited(ctx.body, _JSON_BODY_LIMIT)
+            raw = await read_limited(ctx.body, JSON_BODY_LIMIT)
             if raw is None:
                 return ctx.errors.error(413, "Request body too large")
             if not raw.strip():
@@ -277,9 +283,9 @@ class MockApp:
                     return ctx.errors.bad_request("Required request body is missing")
                 return None
             try:
-                ctx.json_body = json.loads(raw)
-            except (ValueError, UnicodeDecodeError):
-                return ctx.errors.bad_request("Invalid JSON")
+                ctx.json_body = parse_json(raw)
+            except InvalidJson as invalid:
+                return ctx.errors.bad_request(str(invalid))
             problem = operation.validate_json_body(ctx.json_body)
             if problem is not None:
                 return ctx.errors.bad_request(problem)

@@ -43,9 +43,10 @@ class AuthFailure:
 class AkSkGate:
     """Verifies signatures with the shared verifier and locks an AK after repeated failures.
 
-    Five failures in a row lock the AK for five minutes (both configurable); while locked even
-    a correct signature is refused, with APIG.0301 and a message that says so. A success resets
-    the count. Failures are counted per AK, including unknown ones, as the gateway does.
+    With ``MockConfig.lockout`` on (off by default), five failures in a row lock the AK for
+    five minutes (both configurable), as the gateway does; while locked even a correct
+    signature is refused, with APIG.0301 and a message that says so. A success resets the
+    count. Failures are counted per AK, including unknown ones.
     """
 
     def __init__(self, config: MockConfig, clock: Callable[[], float] = time.monotonic) -> None:
@@ -146,7 +147,7 @@ class AkSkGate:
         )
 
     def _count_failure(self, ak: str | None, now: float) -> None:
-        if ak is None or self._config.lockout_failures <= 0:
+        if ak is None or not self._config.lockout or self._config.lockout_failures <= 0:
             return
         with self._lock:
             if len(self._failures) > 10_000:  # a fuzzer inventing AKs must not grow this forever

@@ -88,8 +88,19 @@ def add_mock_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="an accepted WorldServer user (repeatable)",
     )
     run.add_argument("--config", help="TOML or JSON config file (accounts, limits, time-outs)")
-    run.add_argument("--lockout-failures", type=int, help="failures in a row that lock an AK (5)")
-    run.add_argument("--lockout-seconds", type=float, help="how long an AK stays locked (300)")
+    run.add_argument(
+        "--lockout",
+        action="store_true",
+        help="lock an AK out after failed signatures, as the APIG gateway does (it locks an AK "
+        "for 5 minutes after 5 failures in a row); off by default, since the development AK is "
+        "public and anyone could lock its owner out",
+    )
+    run.add_argument(
+        "--lockout-failures", type=int, help="with --lockout: failures in a row that lock (5)"
+    )
+    run.add_argument(
+        "--lockout-seconds", type=float, help="with --lockout: how long an AK stays locked (300)"
+    )
     run.add_argument(
         "--ws-token-ttl", type=float, help="WorldServer session idle time-out in seconds (1800)"
     )
@@ -112,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace) -> MockConfig:
     overrides: dict[str, Any] = {}
+    if getattr(args, "lockout", False):
+        overrides["lockout"] = True
     if args.lockout_failures is not None:
         overrides["lockout_failures"] = args.lockout_failures
     if args.lockout_seconds is not None:
@@ -121,13 +134,18 @@ def config_from_args(args: argparse.Namespace) -> MockConfig:
     overrides["seed_examples"] = getattr(args, "seed_examples", True)
     if getattr(args, "control_token", None) is not None:
         overrides["control_token"] = args.control_token
-    return MockConfig.load(
+    config = MockConfig.load(
         config_file=args.config,
         credentials=args.credential,
         ws_users=args.ws_user,
         data_dir=args.data_dir,
         **overrides,
     )
+    tuned = args.lockout_failures is not None or args.lockout_seconds is not None
+    if tuned and not config.lockout:
+        # Tuning a lock-out that is off would silently do nothing.
+        raise ValueError("--lockout-failures and --lockout-seconds need --lockout")
+    return config
 
 
 def banner(
@@ -152,6 +170,11 @@ def banner(
     for name, password in config.ws_users.items():
         shown = password if (name, password) == (DEV_WS_USER, DEV_WS_PASSWORD) else "***"
         lines.append(f"    {name} / {shown}")
+    if config.lockout:
+        lines.append(
+            f"  an AK is locked for {config.lockout_seconds:g} s after "
+            f"{config.lockout_failures} failed signatures in a row (--lockout)"
+        )
     if config.seed_examples:
         lines.append(
             "  the attachments the specs' examples name are stored (--no-seed: start empty)"
@@ -190,14 +213,16 @@ def serve(args: argparse.Namespace, out: TextIO | None = None) -> int:
     import uvicorn
 
     from attachkit.mock.app import MockApp
+    from attachkit.mock.guard import UntestedUvicorn, check_uvicorn_version
     from attachkit.mock.server import bind_socket, check_bind_host, is_loopback, uvicorn_config
 
     out = out or sys.stdout
     allow_remote = bool(getattr(args, "allow_remote", False))
     try:
+        check_uvicorn_version()
         check_bind_host(args.host, allow_remote)
         config = config_from_args(args)
-    except (ValueError, OSError) as exc:  # RemoteBindRefused is a ValueError
+    except (ValueError, OSError, UntestedUvicorn) as exc:  # RemoteBindRefused is a ValueError
         print(f"attachkit mock: {exc}", file=sys.stderr)
         return 2
     if allow_remote and not is_loopback(args.host):

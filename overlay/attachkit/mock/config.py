@@ -108,6 +108,11 @@ class MockConfig:
     data_dir: Path | None = None
     limits: Limits = field(default_factory=Limits)
     max_clock_skew_seconds: float = 15 * 60
+    # The gateway's lock-out: APIG refuses an AK for lockout_seconds after lockout_failures
+    # failed signatures in a row. Off unless asked for (`mock serve --lockout`): the
+    # development AK is public, so in a local test double any process could lock every
+    # other test out for five minutes with a few zero signatures.
+    lockout: bool = False
     lockout_failures: int = 5
     lockout_seconds: float = 5 * 60
     ws_token_ttl_seconds: float = 30 * 60
@@ -145,6 +150,8 @@ class MockConfig:
                 raise ValueError(f"{name} must be a number of seconds")
             if not 0 < value < 86_400:  # also refuses NaN
                 raise ValueError(f"{name} must be above 0 and below a day")
+        if not isinstance(self.lockout, bool):
+            raise ValueError("lockout must be true or false")
         if self.max_connections is not None and (
             isinstance(self.max_connections, bool)
             or not isinstance(self.max_connections, int)

@@ -16,7 +16,6 @@ It can wipe every attachment and lists WorldServer download tokens, so it is gua
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -34,20 +33,16 @@ from attachkit.mock.asgi import (
 from attachkit.mock.auth import WsSessions
 from attachkit.mock.config import CONTROL_TOKEN_HEADER
 from attachkit.mock.faults import Faults
+from attachkit.mock.jsonbody import JSON_BODY_LIMIT, InvalidJson, parse_json
 from attachkit.mock.responses import EmptyResponse, JSONResponse, Response, Send
 from attachkit.mock.storage import Attachment, Storage
 
 __all__ = ["ControlAPI", "CONTROL_PREFIX", "attachment_json"]
 
 CONTROL_PREFIX = "/_mock"
-_JSON_BODY_LIMIT = 1024 * 1024
 _TOKEN_HEADER = CONTROL_TOKEN_HEADER.lower()
 
 log = logging.getLogger("attachkit.mock")
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 class ControlAPI:
@@ -81,7 +76,7 @@ class ControlAPI:
             await refusal.send(closing_send(send) if has_body(headers) else send)
             return
         try:
-            raw = await read_limited(body_chunks(receive), _JSON_BODY_LIMIT)
+            raw = await read_limited(body_chunks(receive), JSON_BODY_LIMIT)
         except ClientGone:
             log.debug("a client went away while sending %s %s", method, path)
             return
@@ -90,10 +85,9 @@ class ControlAPI:
             await too_large.send(closing_send(send))
             return
         try:
-            # NaN and Infinity are not JSON, though Python's json module reads them.
-            data = json.loads(raw, parse_constant=_reject_constant) if raw.strip() else {}
-        except ValueError:
-            await JSONResponse(400, {"message": "Invalid JSON"}).send(send)
+            data = parse_json(raw) if raw.strip() else {}
+        except InvalidJson as invalid:
+            await JSONResponse(400, {"message": str(invalid)}).send(send)
             return
         try:
             response = self._response(method, path, data)

@@ -21,18 +21,69 @@ per-connection timer:
   a response the client stops reading (the socket's send buffer stays full).
 - cap: past ``max_connections`` open connections a new one is answered ``503`` and closed at
   once, so descriptors stay below the process's limit.
+
+uvicorn's public settings cannot replace it: ``timeout_keep_alive`` only runs between
+requests, ``h11_max_incomplete_event_size`` bounds a head only under the h11 protocol, and
+``limit_concurrency`` answers 503 only once a head is complete, after the connection has
+already taken its descriptor. So the guard reads uvicorn's private ``pipeline``, ``cycle``,
+``flow`` and ``server_state``, and a uvicorn release may change them without notice. It runs
+only on the releases it was tested with (``TESTED_UVICORN``, the same bounds as the ``mock``
+extra in pyproject.toml): on any other, the mock refuses to start and says why
+(``check_uvicorn_version``) rather than run with a guard that may be silently off.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import resource
 import time
 from dataclasses import dataclass
 
+import uvicorn
+
 from attachkit.mock.transport import TrackingHttpProtocol
 
-__all__ = ["ACCEPT_BACKLOG", "ConnectionLimits", "default_max_connections", "guarded_protocol"]
+__all__ = [
+    "ACCEPT_BACKLOG",
+    "TESTED_UVICORN",
+    "ConnectionLimits",
+    "UntestedUvicorn",
+    "check_uvicorn_version",
+    "default_max_connections",
+    "guarded_protocol",
+    "uvicorn_requirement",
+]
+
+# The uvicorn releases (major, minor) the guard was tested with: from the first up to, not
+# including, the second. The guard's tests (tests/test_mock_hardening.py) passed on 0.30.0
+# and 0.55.0. Widen it only after they pass on the new release.
+TESTED_UVICORN = ((0, 30), (0, 56))
+
+
+class UntestedUvicorn(RuntimeError):
+    """The installed uvicorn is outside ``TESTED_UVICORN``: the guard may not work with it."""
+
+
+def uvicorn_requirement() -> str:
+    """``TESTED_UVICORN`` as a requirement: ``uvicorn>=0.30,<0.56``."""
+    (low_major, low_minor), (high_major, high_minor) = TESTED_UVICORN
+    return f"uvicorn>={low_major}.{low_minor},<{high_major}.{high_minor}"
+
+
+def check_uvicorn_version(version: str | None = None) -> None:
+    """Raise ``UntestedUvicorn`` unless ``version`` (the installed one) is in the tested range."""
+    version = uvicorn.__version__ if version is None else version
+    found = re.match(r"([0-9]{1,6})\.([0-9]{1,6})(?![0-9])", version)
+    low, high = TESTED_UVICORN
+    if found is None or not low <= (int(found[1]), int(found[2])) < high:
+        requirement = uvicorn_requirement()
+        raise UntestedUvicorn(
+            f"uvicorn {version} is installed, but the mock's connection guard relies on "
+            f"private parts of uvicorn and was tested with {requirement} only; install "
+            f"one of those (pip install '{requirement}')"
+        )
+
 
 # asyncio accepts up to its server's backlog of connections in one go before any of them runs,
 # so that many descriptors can be taken at once, on top of the open connections. uvicorn's
@@ -96,7 +147,11 @@ def default_max_connections() -> int:
 
 
 def guarded_protocol(limits: ConnectionLimits) -> type[TrackingHttpProtocol]:
-    """uvicorn's httptools protocol with the watchdog and the bounds of ``limits``."""
+    """uvicorn's httptools protocol with the watchdog and the bounds of ``limits``.
+
+    Raises ``UntestedUvicorn`` on a uvicorn the guard was not tested with.
+    """
+    check_uvicorn_version()
 
     class GuardedHttpProtocol(_Guarded):
         pass

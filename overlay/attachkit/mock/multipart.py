@@ -22,6 +22,7 @@ __all__ = [
     "MultipartParser",
     "boundary_from_content_type",
     "parse_header_params",
+    "decode_ext_value",
 ]
 
 _MAX_HEADER_BLOCK = 16 * 1024
@@ -46,16 +47,16 @@ class PartStart:
 
     @property
     def filename(self) -> str | None:
+        """``filename*`` (RFC 8187) if the part has one, else ``filename``.
+
+        Raises ``MultipartError`` for a ``filename*`` that cannot be decoded: the client
+        named the file, and storing it under another name would hide that.
+        """
         params = self.disposition
         extended = params.get("filename*")
-        if extended is not None:
-            charset, _, rest = extended.partition("'")
-            _, _, encoded = rest.partition("'")
-            try:
-                return unquote(encoded, encoding=charset or "utf-8", errors="strict")
-            except (LookupError, UnicodeDecodeError):
-                pass
-        return params.get("filename")
+        if extended is None:
+            return params.get("filename")
+        return decode_ext_value(extended)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,27 @@ def _parse_header_block(block: bytes) -> dict[str, str]:
             text = value.decode("latin-1")
         headers[name.decode("latin-1").strip().lower()] = text.strip()
     return headers
+
+
+# The charsets RFC 8187 (which replaced RFC 5987) lets an ext-value name. Only these are
+# looked up: any other name would reach Python's codec registry, where "undefined" raises
+# UnicodeError, "punycode" ValueError, and "utf-8\0" a ValueError of its own.
+_EXT_CHARSETS = {"utf-8": "utf-8", "iso-8859-1": "latin-1"}
+
+
+def decode_ext_value(value: str) -> str:
+    """An RFC 8187 ext-value (``charset'language'percent-encoded``) decoded, or MultipartError."""
+    charset, quote1, rest = value.partition("'")
+    _language, quote2, encoded = rest.partition("'")
+    codec = _EXT_CHARSETS.get(charset.lower())
+    if not (quote1 and quote2):
+        raise MultipartError("filename* is not charset'language'value (RFC 8187)")
+    if codec is None:
+        raise MultipartError("filename* must name the charset UTF-8 or ISO-8859-1 (RFC 8187)")
+    try:
+        return unquote(encoded, encoding=codec, errors="strict")
+    except UnicodeDecodeError:
+        raise MultipartError(f"filename* is not valid {charset.upper()}") from None
 
 
 _BOUNDARY = re.compile(r"[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]")

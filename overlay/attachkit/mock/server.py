@@ -27,6 +27,7 @@ from attachkit.mock.faults import Faults
 from attachkit.mock.guard import (
     ACCEPT_BACKLOG,
     ConnectionLimits,
+    check_uvicorn_version,
     default_max_connections,
     guarded_protocol,
 )
@@ -113,8 +114,13 @@ class MockServer:
         clock: Callable[[], float] = time.monotonic,
         allow_remote: bool = False,
     ) -> None:
-        """``clock`` times lock-outs and session expiry (see ``MockApp``); tests fake it."""
+        """``clock`` times lock-outs and session expiry (see ``MockApp``); tests fake it.
+
+        Raises ``RemoteBindRefused`` for a host beyond loopback without ``allow_remote``, and
+        ``UntestedUvicorn`` on a uvicorn release the connection guard was not tested with.
+        """
         check_bind_host(host, allow_remote)
+        check_uvicorn_version()  # before anything is opened that would need closing
         self.config = config or MockConfig()
         self.host = host
         self.app = MockApp(self.config, clock=clock)

@@ -15,7 +15,7 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-__all__ = ["TrackingHttpProtocol", "transport_for", "reset", "close"]
+__all__ = ["TrackingHttpProtocol", "transport_for", "reset", "close", "let_server_notice"]
 
 _TRANSPORTS: dict[tuple[Any, Any], asyncio.Transport] = {}
 
@@ -53,7 +53,7 @@ async def reset(scope: dict[str, Any]) -> bool:
         # Linger on with a zero timeout makes close() send RST instead of FIN.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     transport.abort()
-    await _let_server_notice()
+    await let_server_notice()
     return True
 
 
@@ -63,11 +63,11 @@ async def close(scope: dict[str, Any]) -> bool:
     if transport is None:
         return False
     transport.close()
-    await _let_server_notice()
+    await let_server_notice()
     return True
 
 
-async def _let_server_notice() -> None:
+async def let_server_notice() -> None:
     # connection_lost runs from the event loop a tick later; once it has, uvicorn knows the
     # client is gone and neither answers 500 nor logs an incomplete response.
     for _ in range(3):

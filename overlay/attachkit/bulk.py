@@ -24,6 +24,7 @@ import attrs
 
 from attachkit.errors import AttachkitError
 from attachkit.transfer import DownloadResult, Progress, sanitize_filename
+from attachkit.untrusted import parse_number
 
 __all__ = ["BulkDownload", "BulkItem", "adownload_all", "download_all"]
 
@@ -95,10 +96,8 @@ def _plan(entries: Sequence[Any]) -> list[_Planned]:
         if name.lower() in taken:
             name = sanitize_filename(f"{attachment_id}_{name}")
         taken.add(name.lower())
-        size_text = entry.file_size if isinstance(entry.file_size, str) else ""
-        planned.append(
-            _Planned(attachment_id, name, int(size_text) if size_text.isdigit() else None)
-        )
+        size = parse_number(entry.file_size) if isinstance(entry.file_size, str) else None
+        planned.append(_Planned(attachment_id, name, size))
     return planned
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import attrs
 
 from attachkit.errors import ValidationError
+from attachkit.untrusted import parse_number
 
 __all__ = [
     "Address",
@@ -213,17 +214,29 @@ def _worldserver(text: str, name: str, query: str) -> WorldServerAddress:
     if any(len(values) != 1 for values in filters.values()):
         raise _bad(text, "repeats a filter", "each filter at most once")
     given = {key: values[0] for key, values in filters.items()}
-    if name.isdigit():
+    if name.isdigit():  # any script's digits: parse_number then refuses all but a short ASCII id
+        attribute_definition_id = parse_number(name)
+        if attribute_definition_id is None:
+            raise _bad(
+                text,
+                "has an attribute definition id that is not a number of at most 18 ASCII digits",
+                "ws://ATTRIBUTE_DEFINITION_ID",
+            )
         if given:
             raise _bad(text, "has filters on a destination", "ws://ATTRIBUTE_DEFINITION_ID")
-        return WorldServerAddress(attribute_definition_id=int(name))
+        return WorldServerAddress(attribute_definition_id=attribute_definition_id)
     resource_id = given.get("resourceId")
-    if resource_id is not None and not resource_id.isdigit():
-        raise _bad(text, "has a resourceId that is not a number", "resourceId=DIGITS")
+    resource_number = parse_number(resource_id)
+    if resource_id is not None and resource_number is None:
+        raise _bad(
+            text,
+            "has a resourceId that is not a number of at most 18 ASCII digits",
+            "resourceId=DIGITS",
+        )
     return WorldServerAddress(
         internal_name=name,
         download_token=given.get("downloadToken"),
         resource_type=given.get("resourceType"),
-        resource_id=int(resource_id) if resource_id is not None else None,
+        resource_id=resource_number,
         attribute_name=given.get("attributeName"),
     )

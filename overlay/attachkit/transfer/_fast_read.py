@@ -33,6 +33,8 @@ import h11
 import httpcore
 import httpx
 
+from attachkit.untrusted import parse_number
+
 __all__ = ["DIRECT_BYTES", "ENABLED", "GATED_VERSIONS", "READ_SIZE", "Direct", "direct_reader"]
 
 READ_SIZE = 1024 * 1024
@@ -107,8 +109,8 @@ class Direct(NamedTuple):
 
 def direct_reader(response: httpx.Response) -> Direct | None:
     """How to read ``response``'s body past h11, or None to read it through httpx."""
-    length = response.headers.get("content-length", "")
-    if not ENABLED or not length.isdigit() or int(length) <= DIRECT_BYTES:
+    length = parse_number(response.headers.get("content-length"))
+    if not ENABLED or length is None or length <= DIRECT_BYTES:
         return None
     # With Transfer-Encoding (chunked) h11 frames the body by its chunks whatever
     # Content-Length says; reading Content-Length raw bytes would keep the chunk framing.
@@ -122,7 +124,7 @@ def direct_reader(response: httpx.Response) -> Direct | None:
     if not callable(getattr(network, "read", None)):
         return None
     timeout = response.request.extensions.get("timeout", {}).get("read")
-    return Direct(parser, network, int(length), timeout)
+    return Direct(parser, network, length, timeout)
 
 
 @contextlib.contextmanager

@@ -8,13 +8,13 @@ drivers: ``_async/http_errors.py`` and its generated twin ``_sync/http_errors.py
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 import attrs
 import httpx
 
 from attachkit.errors import APIError, TimeoutError, TransportError, api_error_class_for
+from attachkit.untrusted import UntrustedJSONError, load_json
 
 __all__ = [
     "ErrorInfo",
@@ -53,8 +53,8 @@ def _text(value: object) -> str | None:
 
 def _json_object(body: bytes) -> dict[str, object] | None:
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = load_json(body)
+    except UntrustedJSONError:
         return None
     return data if isinstance(data, dict) else None
 

@@ -31,6 +31,7 @@ import attrs
 
 from attachkit.errors import LocalFileError, PartialInUseError
 from attachkit.redaction import without_userinfo
+from attachkit.untrusted import UntrustedJSONError, load_json
 
 from .localfiles import is_regular_file, local_file_errors, open_regular
 
@@ -118,11 +119,9 @@ class Sidecar:
                 raw = file.read(_SIDECAR_MAX_BYTES + 1)
         except (OSError, LocalFileError):  # absent, or a link, FIFO, directory: not ours
             return None
-        if len(raw) > _SIDECAR_MAX_BYTES:
-            return None
         try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+            data = load_json(raw, max_bytes=_SIDECAR_MAX_BYTES)
+        except UntrustedJSONError:
             return None
         return cls._from_json(data)
 

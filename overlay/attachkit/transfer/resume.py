@@ -18,6 +18,7 @@ import attrs
 import httpx
 
 from attachkit.errors import IntegrityError, ResponseTooLargeError, TimeoutError
+from attachkit.untrusted import parse_number
 
 from . import partials
 from .multipart import Progress
@@ -38,7 +39,8 @@ __all__ = [
 Checksum = Literal["sha256"]
 """The digests a download can compute on the way; no service publishes one to compare with."""
 Verdict = Literal["ok", "retry", "error"]
-_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.I)
+# Each number is read by parse_number: ASCII digits of a bounded length.
+_CONTENT_RANGE = re.compile(r"^\s*bytes\s+([0-9]+)-([0-9]+)/([0-9]+|\*)\s*$", re.I)
 
 
 @attrs.frozen
@@ -166,14 +168,13 @@ class ResumeState:
                 else:
                     self._start_over()
             self._learn(headers)
-            length = headers.get("content-length")
-            self.total = int(length) if length and length.isdigit() else None
+            self.total = parse_number(headers.get("content-length"))
         elif status == 206:
-            match = _CONTENT_RANGE.match(headers.get("content-range", ""))
-            if match is None or int(match.group(1)) != self.offset:
+            content_range = _content_range(headers.get("content-range"))
+            if content_range is None or content_range[0] != self.offset:
                 self._start_over()
                 return "retry"
-            complete = None if match.group(3) == "*" else int(match.group(3))
+            complete = content_range[1]
             changed = (etag is not None and self.etag is not None and etag != self.etag) or (
                 complete is not None and self.total is not None and complete != self.total
             )
@@ -253,6 +254,22 @@ class ResumeState:
             etag=self.etag,
             content_encoding=self.content_encoding,
         )
+
+
+def _content_range(value: str | None) -> tuple[int, int | None] | None:
+    """``(first byte, complete length or None for *)`` of a ``Content-Range``; None if unusable.
+
+    Unusable: not ``bytes FIRST-LAST/LENGTH``, or a number that ``parse_number`` refuses (the
+    answer is then treated as a range that does not fit, like any other malformed one).
+    """
+    match = _CONTENT_RANGE.match(value or "")
+    if match is None:
+        return None
+    first, last = parse_number(match.group(1)), parse_number(match.group(2))
+    complete = None if match.group(3) == "*" else parse_number(match.group(3))
+    if first is None or last is None or (complete is None and match.group(3) != "*"):
+        return None
+    return first, complete
 
 
 def header_fields(headers: httpx.Headers) -> dict[str, str]:

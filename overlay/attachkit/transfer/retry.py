@@ -21,6 +21,8 @@ import anyio
 import attrs
 import httpx
 
+from attachkit.untrusted import parse_number
+
 from .http_errors import transport_error_from
 
 __all__ = [
@@ -81,12 +83,17 @@ class RetryPolicy:
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """``Retry-After`` as seconds from now: delta-seconds or an HTTP-date; ``None`` if absent."""
+    """``Retry-After`` as seconds from now: delta-seconds or an HTTP-date.
+
+    ``None`` if absent or unusable (RFC 9110 10.2.3: a value that is neither is ignored), so the
+    backoff decides: delta-seconds are ASCII digits only (``²`` is not a number of seconds).
+    """
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    delta = parse_number(value)
+    if delta is not None:
+        return float(delta)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

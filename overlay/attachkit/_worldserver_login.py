@@ -8,20 +8,25 @@ its generated twin ``attachkit._sync.worldserver_session``; users import both fr
 
 from __future__ import annotations
 
-import json
 import logging
+import re
 from collections.abc import AsyncGenerator, Generator
 
 import httpx
 
 from attachkit.errors import APIError, AuthenticationError, ConfigurationError, api_error_class_for
 from attachkit.redaction import loggable_url
+from attachkit.untrusted import UntrustedJSONError, load_json
 
 _log = logging.getLogger("attachkit.worldserver_session")
 
 LOGIN_PATH = "/ws-api/v1/login"
 TOKEN_HEADER = "token"
 _SERVICE = "worldserver"
+# What a header value can carry unchanged: visible ASCII (no space, tab, CR, LF or NUL), with a
+# length bound well above any session id seen, far below a header size a server would refuse.
+_MAX_TOKEN = 4096
+_USABLE_TOKEN = re.compile(rf"[!-~]{{1,{_MAX_TOKEN}}}")
 
 
 class _NoAuth(httpx.Auth):
@@ -105,19 +110,10 @@ class SessionBase(httpx.Auth):
 
     def _accept_login(self, response: httpx.Response) -> str:
         """The token from a read login answer; raises an ``APIError`` for any refusal."""
-        body = _json_or_none(response)
         if response.status_code == 200:
-            token = body.get("sessionId") if isinstance(body, dict) else None
-            if not isinstance(token, str | int) or isinstance(token, bool) or str(token) == "":
-                raise APIError(
-                    response.status_code,
-                    "INVALID_LOGIN_RESPONSE",
-                    "the login answer has no sessionId",
-                    service=_SERVICE,
-                    operation="login",
-                )
-            self._token = str(token)
+            self._token = _session_token(response)
             return self._token
+        body = _json_or_none(response)
         code = body.get("code") if isinstance(body, dict) else None
         if response.status_code == 401:
             raise AuthenticationError(
@@ -149,8 +145,35 @@ class SessionBase(httpx.Auth):
         return False
 
 
+def _session_token(response: httpx.Response) -> str:
+    """The ``sessionId`` of a 200 login answer, if it can be sent as the token header.
+
+    The token is never quoted in an error: it is a secret, and one that is not printable ASCII
+    (a CR/LF, a non-ASCII letter) would otherwise surface in h11's "Illegal header value" text
+    or as a ``UnicodeEncodeError`` on the next request.
+    """
+    try:
+        body = load_json(response.content)
+    except UntrustedJSONError as exc:
+        raise _invalid_login(f"the login answer does not parse ({exc.reason})") from None
+    token = body.get("sessionId") if isinstance(body, dict) else None
+    # A number is taken as its digits, as a lenient server might send it.
+    if not isinstance(token, str | int) or isinstance(token, bool):
+        raise _invalid_login("the login answer has no sessionId")
+    if not _USABLE_TOKEN.fullmatch(str(token)):
+        raise _invalid_login(
+            "the login answer's sessionId is not a usable token "
+            f"(1 to {_MAX_TOKEN} visible ASCII characters; not shown)"
+        )
+    return str(token)
+
+
+def _invalid_login(problem: str) -> APIError:
+    return APIError(200, "INVALID_LOGIN_RESPONSE", problem, service=_SERVICE, operation="login")
+
+
 def _json_or_none(response: httpx.Response) -> object:
     try:
-        return json.loads(response.content)
-    except ValueError:
+        return load_json(response.content)
+    except UntrustedJSONError:
         return None

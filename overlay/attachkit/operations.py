@@ -22,8 +22,10 @@ from typing import Any, Generic, TypeVar
 import attrs
 import httpx
 
+from attachkit import shapes
 from attachkit.errors import UnexpectedResponseError
 from attachkit.transfer import ErrorParser
+from attachkit.untrusted import UntrustedJSONError, load_json
 
 T = TypeVar("T")
 
@@ -46,12 +48,28 @@ class Operation(Generic[T]):
         """The success answer as ``returns``, or ``UnexpectedResponseError``.
 
         An answer is unexpected when its status is not one the operation documents (an empty
-        one is accepted only by an operation that returns nothing) or when its body does not
-        parse into ``returns`` (an empty body included). The error never quotes the body.
+        one is accepted only by an operation that returns nothing), or when its body does not
+        parse into ``returns`` (an empty body included). A JSON body is read by the bounded
+        loader (``attachkit.untrusted``) and checked against the answer schema of the spec
+        (``attachkit.shapes``) before a model is built from it, so a model never holds a field
+        of an undocumented type. The error never quotes the body.
         """
         unexpected_status = self.endpoint.errors.UnexpectedStatus
+        schema = shapes.answer_schema(self.service, self.operation_id, response.status_code)
+        answer: Any = response
+        if schema is not None:
+            try:
+                document = load_json(response.content)
+            except UntrustedJSONError as exc:
+                raise self._unexpected(
+                    response, f"the body does not parse ({exc.reason})"
+                ) from None
+            problem = shapes.answer_problem(self.service, schema, document)
+            if problem is not None:
+                raise self._unexpected(response, problem)
+            answer = _CheckedAnswer(response, document)
         try:
-            parsed = self.endpoint._parse_response(client=_PARSE_ONLY, response=response)
+            parsed = self.endpoint._parse_response(client=_PARSE_ONLY, response=answer)
         except unexpected_status:
             if not response.content and self.returns is type(None):
                 return None  # ``returns is type(None)`` narrowed T to None
@@ -83,6 +101,23 @@ def _parse_failure(exc: Exception) -> str:
     if isinstance(exc, json.JSONDecodeError):
         return "not JSON"
     return type(exc).__name__
+
+
+class _CheckedAnswer:
+    """What a generated ``_parse_response`` reads of an answer, with the body parsed already.
+
+    ``json()`` returns the document the bounded loader read and the shape check passed, so the
+    generated code neither parses the body a second time nor without bounds.
+    """
+
+    def __init__(self, response: httpx.Response, document: Any) -> None:
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.content = response.content
+        self._document = document
+
+    def json(self) -> Any:
+        return self._document
 
 
 class _ParseOnlyClient:

@@ -119,7 +119,13 @@ def test_addresses_parse_and_print_back(text: str, expected: object) -> None:
         ("ws://attr1-2_x.txt?token=secret", "unknown filters"),
         ("ws://attr1-2_x.txt?resourceId=abc", "resourceId"),
         ("ws://1113?downloadToken=t", "filters on a destination"),
+        # str.isdigit() accepts these; int() refuses them (issue 19).
+        ("ws://\u00b2", "attribute definition id"),
+        ("ws://" + "9" * 5001, "attribute definition id"),
+        ("ws://attr1-2_x.txt?resourceId=\u2460", "resourceId"),
+        ("ws://attr1-2_x.txt?resourceId=" + "9" * 5001, "resourceId"),
     ],
+    ids=lambda value: value[:40] if isinstance(value, str) else None,
 )
 def test_malformed_addresses_are_refused_with_the_rule(text: str, mentioned: str) -> None:
     with pytest.raises(ValidationError, match=mentioned):

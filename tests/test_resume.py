@@ -21,6 +21,7 @@ import pytest
 
 from attachkit.cli import main
 from attachkit.cli.exit_codes import EXIT_OK
+from attachkit.clients._sync.transport import BoundedTransport
 from attachkit.errors import TransportError
 from attachkit.mock import MockServer
 from attachkit.signing import AkSkAuth
@@ -232,6 +233,7 @@ def killing_progress(args, label):
 
 attachkit.cli.run.progress_bar = killing_progress
 from attachkit.cli import main
+from attachkit.clients._sync.transport import BoundedTransport
 sys.exit(main(sys.argv[2:]))
 """
 
@@ -266,9 +268,9 @@ def test_the_cli_continues_a_killed_download_with_continue(
 
     # The second run, in this process: every request and answer is counted at the transport.
     exchanges: list[Exchange] = []
-    handle = httpx.HTTPTransport.handle_request
+    handle = BoundedTransport.handle_request
 
-    def counted(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+    def counted(self: BoundedTransport, request: httpx.Request) -> httpx.Response:
         response = handle(self, request)
         length = int(response.headers.get("content-length", "-1"))
         exchanges.append(
@@ -277,7 +279,7 @@ def test_the_cli_continues_a_killed_download_with_continue(
         )  # fmt: skip
         return response
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", counted)
+    monkeypatch.setattr(BoundedTransport, "handle_request", counted)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert main(["--json", *command]) == EXIT_OK

@@ -15,6 +15,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 
+from attachkit.clients._async.transport import AsyncBoundedTransport
+
 CONNECTIONS_PER_SHARD = 4
 
 
@@ -42,9 +44,7 @@ class ShardedAsyncTransport(httpx.AsyncBaseTransport):
         self.limits = httpx.Limits(max_connections=per_shard, max_keepalive_connections=per_shard)
         # One TLS context for all: loading the CA bundle costs ~30 ms per context.
         tls = httpx.create_ssl_context()
-        self._shards = [
-            httpx.AsyncHTTPTransport(verify=tls, limits=self.limits) for _ in range(shards)
-        ]
+        self._shards = [AsyncBoundedTransport(self.limits, ssl_context=tls) for _ in range(shards)]
         self._open = [0] * shards
         self._sent = [0] * shards
         self._peak = [0] * shards

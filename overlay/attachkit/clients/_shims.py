@@ -17,6 +17,7 @@ import httpx
 
 from attachkit.clients._common import connection_limits
 from attachkit.clients._pool import async_transport
+from attachkit.clients._sync.transport import BoundedTransport
 from attachkit.transfer import Progress
 
 if TYPE_CHECKING:
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
 
 
 def default_transport(max_connections: int) -> httpx.BaseTransport | None:
-    """httpx's own transport with the client's limits, or None (httpx picks) behind a proxy.
+    """The bounded transport (``clients/_async/transport.py``) with the client's limits, or
+    None (httpx picks its own) behind a proxy.
 
     Built here rather than by the client so that the facade's sender can use it directly
     (``clients/_async/send.py``); httpx honours HTTP(S)_PROXY and NO_PROXY only when it builds
@@ -32,7 +34,7 @@ def default_transport(max_connections: int) -> httpx.BaseTransport | None:
     """
     if urllib.request.getproxies():
         return None
-    return httpx.HTTPTransport(limits=connection_limits(max_connections))
+    return BoundedTransport(connection_limits(max_connections))
 
 
 def async_default_transport(max_connections: int) -> httpx.AsyncBaseTransport | None:

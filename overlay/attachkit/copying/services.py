@@ -17,7 +17,8 @@ from typing import Any
 import attrs
 import httpx
 
-from attachkit.clients._common import binary_size
+from attachkit.clients._async.transport import AsyncBoundedTransport
+from attachkit.clients._common import DEFAULT_MAX_CONNECTIONS, binary_size, connection_limits
 from attachkit.clients.huawei import (
     COC_EXTENSIONS,
     COC_MAX_BYTES,
@@ -72,7 +73,8 @@ class HeaderTap(httpx.AsyncBaseTransport):
     """Remembers the headers of the last 200/206 answer to a GET that passed through."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport | None = None) -> None:
-        self._inner = inner or httpx.AsyncHTTPTransport()
+        # The facades' own transport by default, so the source's answers keep their bounds.
+        self._inner = inner or AsyncBoundedTransport(connection_limits(DEFAULT_MAX_CONNECTIONS))
         self.headers: httpx.Headers | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

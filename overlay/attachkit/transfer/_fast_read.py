@@ -59,14 +59,17 @@ def tune_read_size(response: httpx.Response) -> None:
     The connection is found through the stream wrappers (httpx ``BoundSyncStream`` →
     ``ResponseStream`` → httpcore ``PoolByteStream`` → ``HTTP11ConnectionByteStream``) and only
     that instance is changed, so other httpx users in the process are unaffected. Under asyncio
-    its transport gets a 1 MiB ``max_size`` too (httpcore ``AnyIOStream`` → anyio
-    ``SocketStream`` → asyncio transport).
+    its transport gets a 1 MiB ``max_size`` too (httpcore ``AnyIOStream``, under the facades'
+    bounded stream when there is one, → anyio ``SocketStream`` → asyncio transport).
     """
     connection = _find_connection(response.stream) if ENABLED else None
     if connection is None:
         return
     connection.READ_NUM_BYTES = max(connection.READ_NUM_BYTES, READ_SIZE)
-    socket_stream = getattr(getattr(connection, "_network_stream", None), "_stream", None)
+    network = getattr(connection, "_network_stream", None)
+    # The facades' transport wraps each stream to bound an answer's reads (its `inner`).
+    network = getattr(network, "inner", network)
+    socket_stream = getattr(network, "_stream", None)
     transport: Any = getattr(socket_stream, "_transport", None)
     if isinstance(getattr(transport, "max_size", None), int):
         transport.max_size = max(transport.max_size, READ_SIZE)

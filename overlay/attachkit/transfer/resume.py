@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 import httpx
 
-from attachkit.errors import IntegrityError, ResponseTooLargeError, TimeoutError
+from attachkit.errors import IntegrityError, ResponseTooLargeError
 from attachkit.untrusted import parse_number
 
 from . import partials
+from .deadlines import LowSpeedLimit, SpeedWatch
 from .multipart import Progress
 
 if TYPE_CHECKING:
@@ -57,44 +58,6 @@ class DownloadResult:
     content_encoding: str | None = None
 
 
-@attrs.frozen
-class LowSpeedLimit:
-    """End a transfer whose average rate stays under ``bytes_per_second`` for ``seconds``.
-
-    curl's ``--speed-limit``/``--speed-time``: the read timeout is per read, so a server that
-    sends one byte a second would otherwise keep a download alive forever. Measured over windows
-    of ``seconds`` from the first byte of each attempt; a window at or above the rate starts the
-    next. The transfer ends with ``TimeoutError`` and is not retried (the same server would
-    drip again).
-    """
-
-    bytes_per_second: float = 1024.0
-    seconds: float = 30.0
-
-
-class _SpeedWatch:
-    def __init__(self, limit: LowSpeedLimit, clock: Callable[[], float]) -> None:
-        self.limit = limit
-        self.clock = clock
-        self.restart()
-
-    def restart(self) -> None:
-        self.started = self.clock()
-        self.received = 0
-
-    def count(self, size: int) -> None:
-        self.received += size
-        elapsed = self.clock() - self.started
-        if elapsed < self.limit.seconds:
-            return
-        if self.received < self.limit.bytes_per_second * elapsed:
-            raise TimeoutError(
-                f"the transfer stayed below {self.limit.bytes_per_second:g} bytes/s for "
-                f"{self.limit.seconds:g} s ({self.received} bytes in {elapsed:.1f} s)"
-            )
-        self.restart()
-
-
 class ResumeState:
     """Offsets, validators and progress of one download across its attempts."""
 
@@ -112,7 +75,7 @@ class ResumeState:
         self.sink = sink
         self.progress = progress
         self.max_bytes = max_bytes
-        self._speed = None if low_speed is None else _SpeedWatch(low_speed, clock)
+        self._speed = None if low_speed is None else SpeedWatch(low_speed, clock)
         self.offset = 0  # bytes handed on (written or yielded) so far
         # The furthest offset any attempt reached: a resume that starts over and receives the
         # same prefix again has not made progress, only bytes beyond this have.

@@ -87,6 +87,12 @@ class Sender:
         return response
 
     def _send_once(self, request: httpx.Request) -> httpx.Response:
+        if "timeout" not in request.extensions:
+            # A request the auth flow made (a WorldServer login) gets the client's timeout, as
+            # httpx's client gives it: without one it would wait for ever, and the transport's
+            # bounds on the answer (transfer.deadlines) derive from it.
+            timeout = self._client.timeout.as_dict()
+            request.extensions = {**request.extensions, "timeout": timeout}
         try:
             response = self._transport.handle_request(request)
         except httpx.RequestError as exc:

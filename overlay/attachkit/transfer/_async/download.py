@@ -12,7 +12,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 
 import httpx
 
-from attachkit.transfer import _fast_read
+from attachkit.transfer import _fast_read, deadlines
 from attachkit.transfer._async.http_errors import async_read_error_body
 from attachkit.transfer._shims import async_run_blocking
 from attachkit.transfer.http_errors import ErrorParser, api_error_from
@@ -33,7 +33,9 @@ __all__ = ["async_download", "async_stream"]
 
 async def _async_body(response: httpx.Response) -> AsyncIterator[bytes]:
     """The body as it arrives: raw bytes (``iter_raw``: never decoded, no re-chunking copies),
-    read past h11 where ``_fast_read`` allows it."""
+    read past h11 where ``_fast_read`` allows it. Its pace is ``ResumeState``'s low-speed
+    limit, not the one for answers read whole (``deadlines``)."""
+    deadlines.paced_elsewhere(response)
     if response.is_stream_consumed:  # a transport that answered from memory (MockTransport)
         yield response.content
         return

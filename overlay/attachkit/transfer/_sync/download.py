@@ -13,7 +13,7 @@ from collections.abc import Generator, Iterator
 
 import httpx
 
-from attachkit.transfer import _fast_read
+from attachkit.transfer import _fast_read, deadlines
 from attachkit.transfer._shims import run_blocking
 from attachkit.transfer._sync.http_errors import read_error_body
 from attachkit.transfer.http_errors import ErrorParser, api_error_from
@@ -34,7 +34,9 @@ __all__ = ["download", "stream"]
 
 def _body(response: httpx.Response) -> Iterator[bytes]:
     """The body as it arrives: raw bytes (``iter_raw``: never decoded, no re-chunking copies),
-    read past h11 where ``_fast_read`` allows it."""
+    read past h11 where ``_fast_read`` allows it. Its pace is ``ResumeState``'s low-speed
+    limit, not the one for answers read whole (``deadlines``)."""
+    deadlines.paced_elsewhere(response)
     if response.is_stream_consumed:  # a transport that answered from memory (MockTransport)
         yield response.content
         return

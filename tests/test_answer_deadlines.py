@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from attachkit import AsyncWorldServer, Credentials, WorldServer
@@ -272,3 +273,57 @@ def test_the_cli_reports_a_dripped_answer_as_a_timeout(
     err = capsys.readouterr().err
     assert code == EXIT_TRANSPORT
     assert HEAD_BOUND in err and "Traceback" not in err
+
+
+def answered_late_but_whole(stop: threading.Event) -> Answer:
+    """Thinks for most of the timeout, then sends the whole answer at once."""
+
+    def answer(connection: socket.socket, request: bytes, number: int) -> None:
+        if stop.wait(0.6):
+            return
+        connection.sendall(
+            head("200 OK", content_type="application/json", content_length=len(JSON_LIST))
+            + JSON_LIST
+        )
+
+    return answer
+
+
+def test_an_answer_that_comes_late_but_whole_is_not_cut(server_for: ServerFor) -> None:
+    """The head's deadline runs from the request sent, as long as the timeout: a server that
+    thinks and then answers within it is served."""
+    server = server_for(answered_late_but_whole)
+    with _req(server) as req:
+        answer = req.ipd.list(IPD_PROJECT, IPD_ISSUE)
+    assert answer.status == "success"
+    assert len(server.requests) == 1
+
+
+def test_the_bounded_transport_still_reads_a_large_body_1_mib_at_a_time() -> None:
+    """The download engine's read tuning (transfer._fast_read) reaches the socket through the
+    bounded stream, so a large download is not slower through the facades' transport."""
+    from attachkit.clients._async.transport import AsyncBoundedTransport
+    from attachkit.clients._common import connection_limits
+    from attachkit.transfer import _fast_read
+
+    if not _fast_read.ENABLED:
+        pytest.skip("the read tuning is off outside its measured httpcore/h11 versions")
+    size = 8 * 1024 * 1024
+
+    def answer(connection: socket.socket, request: bytes, number: int) -> None:
+        connection.sendall(head("200 OK", content_length=size) + bytes(size))
+
+    async def main(url: str) -> tuple[int, int]:
+        transport = AsyncBoundedTransport(connection_limits(4))
+        async with (
+            httpx.AsyncClient(transport=transport) as client,
+            client.stream("GET", url) as response,
+        ):
+            _fast_read.tune_read_size(response)
+            connection = _fast_read._find_connection(response.stream)
+            socket_stream = connection._network_stream.inner._stream
+            await response.aread()
+            return connection.READ_NUM_BYTES, socket_stream._transport.max_size
+
+    with HostileServer(answer) as server:
+        assert asyncio.run(main(server.url)) == (1024 * 1024, 1024 * 1024)

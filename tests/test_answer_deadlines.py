@@ -32,7 +32,7 @@ from tests.hostile_server import Answer, HostileServer, head
 pytestmark = pytest.mark.timeout(20)
 
 TIMEOUT = 1.0
-DRIP = 0.3  # seconds between bytes: each read is quick, no read timeout fires
+DRIP = 0.5  # seconds between bytes: each read is quick, no read timeout fires
 IPD_PROJECT = "gdbdf969b32694524a949b5ef6b3e124a"
 IPD_ISSUE = "956239067176935400"
 ATTACHMENT = "956239067176935401"
@@ -121,7 +121,7 @@ def dripped_login(stop: threading.Event) -> Answer:
     """The login answer's body drips; any other request would be a plain 404."""
 
     def answer(connection: socket.socket, request: bytes, number: int) -> None:
-        body = b'{"sessionId": "token-1"}'
+        body = b'{"sessionId": "token-1"}' + b" " * 40  # 32 s of drip
         connection.sendall(
             head("200 OK", content_type="application/json", content_length=len(body))
         )

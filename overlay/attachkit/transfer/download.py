@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from ._async.download import async_download, async_stream
 from ._sync.download import download, stream
-from .resume import Checksum, DownloadResult, LowSpeedLimit
+from .deadlines import LowSpeedLimit
+from .resume import Checksum, DownloadResult
 from .sinks import Destination
 
 __all__ = [

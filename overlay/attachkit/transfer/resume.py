@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 __all__ = [
     "Checksum",
     "DownloadResult",
-    "LowSpeedLimit",
     "ResumeState",
     "Attempts",
     "Verdict",

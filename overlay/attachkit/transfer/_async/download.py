@@ -15,13 +15,13 @@ import httpx
 from attachkit.transfer import _fast_read, deadlines
 from attachkit.transfer._async.http_errors import async_read_error_body
 from attachkit.transfer._shims import async_run_blocking
+from attachkit.transfer.deadlines import LowSpeedLimit
 from attachkit.transfer.http_errors import ErrorParser, api_error_from
 from attachkit.transfer.multipart import Progress
 from attachkit.transfer.resume import (
     Attempts,
     Checksum,
     DownloadResult,
-    LowSpeedLimit,
     ResumeState,
 )
 from attachkit.transfer.retry import RetryPolicy, RetryState

@@ -16,13 +16,13 @@ import httpx
 from attachkit.transfer import _fast_read, deadlines
 from attachkit.transfer._shims import run_blocking
 from attachkit.transfer._sync.http_errors import read_error_body
+from attachkit.transfer.deadlines import LowSpeedLimit
 from attachkit.transfer.http_errors import ErrorParser, api_error_from
 from attachkit.transfer.multipart import Progress
 from attachkit.transfer.resume import (
     Attempts,
     Checksum,
     DownloadResult,
-    LowSpeedLimit,
     ResumeState,
 )
 from attachkit.transfer.retry import RetryPolicy, RetryState

@@ -38,7 +38,7 @@ IPD_ISSUE = "956239067176935400"
 ATTACHMENT = "956239067176935401"
 HEAD_BOUND = "the answer's head took longer than 1 s"
 BODY_BOUND = "the answer's body stayed below 1024 bytes/s for 1 s"
-JSON_LIST = b'{"status": "success", "result": {"total": 0, "attachments": []}}'
+JSON_LIST = b'{"status": "success", "result": []}'
 
 
 def _drip(stop: threading.Event, connection: socket.socket, data: bytes) -> None:

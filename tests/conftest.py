@@ -70,7 +70,7 @@ def control(mock: MockServer) -> Iterator[httpx.Client]:
 @pytest.fixture
 def signed_client(mock: MockServer) -> Iterator[httpx.Client]:
     """An httpx client for the CodeArts Req and COC paths, signing with the mock's AK/SK."""
-    from attachkit.signing import AkSkAuth
+    from attachkit.auth import AkSkAuth
 
     with httpx.Client(base_url=mock.base_url, auth=AkSkAuth(mock.credentials)) as client:
         yield client

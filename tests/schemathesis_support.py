@@ -15,8 +15,8 @@ import schemathesis
 from requests.auth import AuthBase
 
 from attachkit import specs
+from attachkit.auth import AkSkAuth
 from attachkit.credentials import Credentials
-from attachkit.signing import AkSkAuth
 
 # Checks left out, and why (each is covered another way or cannot apply):
 EXCLUDED_CHECKS = {

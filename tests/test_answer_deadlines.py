@@ -25,8 +25,8 @@ import pytest
 from attachkit import AsyncWorldServer, Credentials, WorldServer
 from attachkit.cli import main
 from attachkit.cli.exit_codes import EXIT_TRANSPORT
-from attachkit.clients import AsyncCodeArtsReq, CodeArtsReq
 from attachkit.errors import TimeoutError
+from attachkit.facades import AsyncCodeArtsReq, CodeArtsReq
 from tests.hostile_server import Answer, HostileServer, head
 
 pytestmark = pytest.mark.timeout(20)
@@ -300,11 +300,11 @@ def test_an_answer_that_comes_late_but_whole_is_not_cut(server_for: ServerFor) -
 
 
 def test_the_bounded_transport_still_reads_a_large_body_1_mib_at_a_time() -> None:
-    """The download engine's read tuning (transfer._fast_read) reaches the socket through the
+    """The download engine's read tuning (_transports.fast_read) reaches the socket through the
     bounded stream, so a large download is not slower through the facades' transport."""
-    from attachkit.clients._async.transport import AsyncBoundedTransport
-    from attachkit.clients._common import connection_limits
-    from attachkit.transfer import _fast_read
+    from attachkit._async.transport import AsyncBoundedTransport
+    from attachkit._transports import connection_limits
+    from attachkit._transports import fast_read as _fast_read
 
     if not _fast_read.ENABLED:
         pytest.skip("the read tuning is off outside its measured httpcore/h11 versions")

@@ -8,7 +8,8 @@ import io
 import pytest
 
 import attachkit
-from attachkit.clients._pool import CONNECTIONS_PER_SHARD, ShardedAsyncTransport, async_transport
+from attachkit._async.transport import async_default_transport as async_transport
+from attachkit._transports.pool import CONNECTIONS_PER_SHARD, ShardedAsyncTransport
 from attachkit.mock import MockServer
 from tests.results import ipd_uploaded
 
@@ -18,7 +19,7 @@ PAYLOAD = b"small attachment\n" * 60
 
 
 def test_total_connections_are_split_into_small_pools() -> None:
-    transport = ShardedAsyncTransport(max_connections=100)
+    transport = async_transport(100)
     assert transport.shard_count == 25
     assert transport.limits.max_connections == CONNECTIONS_PER_SHARD
 
@@ -41,7 +42,7 @@ def test_proxies_in_the_environment_leave_httpx_its_own_transport(
 
 
 def test_concurrent_downloads_use_many_small_pools(mock: MockServer) -> None:
-    transport = ShardedAsyncTransport(max_connections=100)  # what the facade builds
+    transport = async_transport(100)  # what the facade builds
 
     async def scenario() -> None:
         async with attachkit.AsyncCodeArtsReq(
@@ -68,7 +69,7 @@ def test_concurrent_downloads_use_many_small_pools(mock: MockServer) -> None:
 
 def test_calls_one_after_another_stay_on_the_first_pool(mock: MockServer) -> None:
     # ... so they reuse its warm connection instead of opening one per pool.
-    transport = ShardedAsyncTransport(max_connections=100)  # what the facade builds
+    transport = async_transport(100)  # what the facade builds
 
     async def scenario() -> None:
         async with attachkit.AsyncCodeArtsReq(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import attachkit
-from attachkit.bulk import BulkDownload, adownload_all
+from attachkit.bulk import BulkDownload, async_download_all
 from attachkit.cli import main
 from attachkit.cli.exit_codes import EXIT_OK
 from attachkit.errors import NotFoundError
@@ -164,7 +164,7 @@ def test_concurrency_is_bounded_by_jobs_and_names_stay_unique(tmp_path: Path) ->
         f"n{i}" for i in range(7)
     ]
     fake = _FakeIpd(names)
-    result = asyncio.run(adownload_all(fake, "P", "I", tmp_path, jobs=3))
+    result = asyncio.run(async_download_all(fake, "P", "I", tmp_path, jobs=3))
     assert fake.most_in_flight == 3
     assert [item.status for item in result.items].count("failed") == 1
     written = sorted(path.name for path in tmp_path.iterdir())

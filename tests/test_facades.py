@@ -587,7 +587,7 @@ def test_max_retries_given_with_a_retry_policy_replaces_its_budget(
 
 
 def test_retry_budget_defaults_and_refuses_a_negative_one() -> None:
-    from attachkit.clients._common import DEFAULT_MAX_RETRIES
+    from attachkit.facade_defaults import DEFAULT_MAX_RETRIES
 
     creds = attachkit.Credentials(ak="AK", sk="SK")
     with attachkit.Coc(endpoint="https://coc.example.test", credentials=creds) as coc:
@@ -640,7 +640,7 @@ def test_ipd_list_sends_and_validates_source_project_id() -> None:
 
 
 def test_upload_size_limit_is_optional_and_placeholders_are_empty_files() -> None:
-    from attachkit.clients._common import empty_file, upload_body
+    from attachkit.facade_defaults import empty_file, upload_body
     from coc_client.types import File as CocFile
     from worldserver_client.types import File as WsFile
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from attachkit import transfer
+from attachkit._sync import download as sync_engine
 from attachkit.cli import main
 from attachkit.cli.exit_codes import EXIT_OK, EXIT_USAGE
 from attachkit.errors import DestinationExistsError, LocalFileError, PartialInUseError
@@ -34,7 +34,7 @@ from tests.hostile_server import HostileServer, head
 from tests.mock_helpers import ISSUE, PROJECT, scrum_path, upload_scrum
 
 pytestmark = pytest.mark.timeout(90)
-fetch = functools.partial(transfer.download, error_parser=huawei_error_parser)
+fetch = functools.partial(sync_engine.download, error_parser=huawei_error_parser)
 NO_RETRY = RetryPolicy(max_retries=0)
 VICTIM = b"precious = true\n"
 DATA = bytes(range(256)) * 4096  # 1 MiB: written in several chunks, one progress call each
@@ -82,7 +82,7 @@ def _cli_download(
 
 
 def _fetch(mock: MockServer, attachment_id: int, dest: Path | str, **kwargs: object) -> Path:
-    from attachkit.signing import AkSkAuth
+    from attachkit.auth import AkSkAuth
 
     with httpx.Client(base_url=mock.base_url, auth=AkSkAuth(mock.credentials)) as client:
         request = client.build_request("GET", scrum_path(attachment_id))

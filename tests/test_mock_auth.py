@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
+from attachkit.auth import AkSkAuth
 from attachkit.credentials import Credentials
 from attachkit.mock import DEV_AK, DEV_SK, AkSkAccount, MockConfig, MockServer
-from attachkit.signing import AkSkAuth
 from tests.mock_helpers import COC_UPLOAD, FakeClock, coc_path, scrum_path, upload_coc
 
 BAD_SIGNATURE = "Incorrect IAM authentication information: verify aksk signature fail"

@@ -24,9 +24,10 @@ import httpx
 import pytest
 import uvicorn
 
+from attachkit.auth import AkSkAuth
+from attachkit.cli.mock import build_parser, config_from_args, main
 from attachkit.credentials import Credentials
 from attachkit.mock import MockConfig, MockServer
-from attachkit.mock.cli import build_parser, config_from_args, main
 from attachkit.mock.config import DEV_AK
 from attachkit.mock.guard import (
     UntestedUvicorn,
@@ -34,7 +35,6 @@ from attachkit.mock.guard import (
     uvicorn_requirement,
 )
 from attachkit.mock.jsonbody import MAX_JSON_DEPTH, InvalidJson, parse_json
-from attachkit.signing import AkSkAuth
 from tests.mock_helpers import SCRUM_UPLOAD, coc_path, scrum_path, upload_scrum
 
 MiB = 1024 * 1024

@@ -8,9 +8,9 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from attachkit.auth import AkSkAuth
 from attachkit.mock import Limits, MockConfig, MockServer
 from attachkit.mock.responses import content_disposition
-from attachkit.signing import AkSkAuth
 from tests.mock_helpers import (
     COC_UPLOAD,
     IPD_ISSUE,

@@ -1,4 +1,4 @@
-"""``python -m attachkit.mock serve`` (what ``attachkit mock serve`` dispatches to)."""
+"""``python -m attachkit mock serve`` (what ``attachkit mock serve`` dispatches to)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ def test_serve_prints_its_url_and_accounts_and_serves(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "attachkit.mock",
+            "attachkit",
+            "mock",
+            "serve",
             "--port",
             "0",
             "--data-dir",
@@ -66,7 +68,7 @@ def test_serve_prints_its_url_and_accounts_and_serves(tmp_path: Path) -> None:
 
 
 def test_serve_with_no_accounts_uses_the_documented_development_account() -> None:
-    from attachkit.mock.cli import banner
+    from attachkit.cli.mock import banner
     from attachkit.mock.config import MockConfig
 
     text = banner(MockConfig(), "http://127.0.0.1:1", "/tmp/x", True)
@@ -78,11 +80,11 @@ def test_serve_with_no_accounts_uses_the_documented_development_account() -> Non
 
 
 class Served:
-    """``python -m attachkit.mock serve`` on 127.0.0.1 and a free port; always killed at the end."""
+    """``python -m attachkit mock serve`` on 127.0.0.1 and a free port; always killed at the end."""
 
     def __init__(self, *args: str, env: dict[str, str] | None = None, **popen: Any) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "attachkit.mock", "--port", "0", *args],
+            [sys.executable, "-m", "attachkit", "mock", "serve", "--port", "0", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -144,7 +146,7 @@ def test_serve_takes_a_token_and_does_not_print_it(how: str) -> None:
 
 def test_serve_refuses_a_host_beyond_loopback_without_allow_remote() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "attachkit.mock", "--host", "0.0.0.0", "--port", "0"],
+        [sys.executable, "-m", "attachkit", "mock", "serve", "--host", "0.0.0.0", "--port", "0"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -159,7 +161,9 @@ def test_allow_remote_prints_a_warning() -> None:
         [
             sys.executable,
             "-m",
-            "attachkit.mock",
+            "attachkit",
+            "mock",
+            "serve",
             "--host",
             "192.0.2.10",
             "--port",

@@ -19,13 +19,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from attachkit.auth import AkSkAuth
 from attachkit.credentials import Credentials
 from attachkit.mock import FaultRule, Limits, MockConfig, MockServer
 from attachkit.mock.config import CONTROL_TOKEN_HEADER, ENV_CONTROL_TOKEN
 from attachkit.mock.multipart import MultipartParser, PartData, PartStart
 from attachkit.mock.server import RemoteBindRefused, is_loopback
 from attachkit.mock.storage import Recovery
-from attachkit.signing import AkSkAuth
 from tests.mock_helpers import (
     COC_UPLOAD,
     IPD_UPLOAD,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 
 from attachkit import specs
+from attachkit.auth import AkSkAuth
+from attachkit.cli.mock import build_parser, config_from_args
 from attachkit.mock import MockConfig, MockServer
-from attachkit.mock.cli import build_parser, config_from_args
 from attachkit.mock.seed import example_attachments, example_ws_user
-from attachkit.signing import AkSkAuth
 
 
 def test_seeded_examples_download_and_survive_a_reset() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
+from attachkit.auth import AkSkAuth
 from attachkit.mock import MockConfig, MockServer
-from attachkit.signing import AkSkAuth
 from tests.mock_helpers import (
     IPD_ISSUE,
     IPD_LIST,

@@ -8,14 +8,13 @@ import httpx
 import pytest
 
 import attachkit
-from attachkit import specs
-from attachkit.clients import _services
+from attachkit import catalog, specs
 from attachkit.errors import ServerError, UnexpectedResponseError
 from attachkit.operations import Operation, is_idempotent
 from attachkit.transfer import RetryPolicy
 
 
-@pytest.mark.parametrize("operation", _services.OPERATIONS, ids=lambda op: op.operation_id)
+@pytest.mark.parametrize("operation", catalog.OPERATIONS, ids=lambda op: op.operation_id)
 def test_operation_names_its_spec_operation_and_a_model_its_endpoint_parses(
     operation: Operation[object],
 ) -> None:
@@ -33,7 +32,7 @@ def test_idempotence_is_read_from_the_method_the_generated_builder_chose() -> No
     assert is_idempotent({"method": "delete", "url": "/"})
     assert not is_idempotent({"method": "post", "url": "/"})
     # The generated builders write the method in lower case, as the spec's path item keys.
-    delete = _services.DELETE_SCRUM.endpoint._get_kwargs("p", 1, "7")
+    delete = catalog.DELETE_SCRUM.endpoint._get_kwargs("p", 1, "7")
     assert delete["method"] == "delete" and is_idempotent(delete)
 
 
@@ -63,11 +62,11 @@ def test_an_answer_of_another_type_than_documented_is_unexpected() -> None:
     wrong: Operation[bytes] = Operation(
         "codearts-req",
         "listIpdAttachments",
-        _services.LIST_IPD.endpoint,
+        catalog.LIST_IPD.endpoint,
         bytes,
-        _services.LIST_IPD.error_parser,
+        catalog.LIST_IPD.error_parser,
     )
     response = httpx.Response(200, json={"status": "success", "result": []})
-    assert isinstance(_services.LIST_IPD.parse(response).result, list)
+    assert isinstance(catalog.LIST_IPD.parse(response).result, list)
     with pytest.raises(UnexpectedResponseError, match="not a bytes"):
         wrong.parse(response)

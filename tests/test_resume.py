@@ -19,13 +19,14 @@ import attrs
 import httpx
 import pytest
 
+from attachkit._sync.download import download
+from attachkit._sync.transport import BoundedTransport
+from attachkit.auth import AkSkAuth
 from attachkit.cli import main
 from attachkit.cli.exit_codes import EXIT_OK
-from attachkit.clients._sync.transport import BoundedTransport
 from attachkit.errors import TransportError
 from attachkit.mock import MockServer
-from attachkit.signing import AkSkAuth
-from attachkit.transfer import RetryPolicy, download, huawei_error_parser
+from attachkit.transfer import RetryPolicy, huawei_error_parser
 from attachkit.transfer.partials import Sidecar, list_partials, part_path, sidecar_path
 from tests.mock_helpers import scrum_path, upload_scrum
 
@@ -86,8 +87,9 @@ _KILLED_PART_WAY = """
 import os, signal, sys
 import httpx
 from attachkit.credentials import Credentials
-from attachkit.signing import AkSkAuth
-from attachkit.transfer import download, huawei_error_parser
+from attachkit.auth import AkSkAuth
+from attachkit._sync.download import download
+from attachkit.transfer import huawei_error_parser
 
 base_url, path, target, kill_at = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 creds = Credentials(ak=os.environ["TEST_AK"], sk=os.environ["TEST_SK"])
@@ -233,7 +235,7 @@ def killing_progress(args, label):
 
 attachkit.cli.run.progress_bar = killing_progress
 from attachkit.cli import main
-from attachkit.clients._sync.transport import BoundedTransport
+from attachkit._sync.transport import BoundedTransport
 sys.exit(main(sys.argv[2:]))
 """
 

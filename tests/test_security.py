@@ -23,9 +23,9 @@ import pytest
 
 import attachkit
 from attachkit import errors, specs
+from attachkit.auth import AkSkAuth
 from attachkit.mock import AkSkAccount, MockConfig, MockServer, config
 from attachkit.mock.auth import AkSkGate, WsSessions
-from attachkit.signing import AkSkAuth
 from attachkit.transfer import RetryPolicy
 
 SCRUM_PROJECT = "f7a67aee4c034fd6944fd5f769e89042"

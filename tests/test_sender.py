@@ -1,6 +1,6 @@
 """The facades send through their own sender: straight to the transport, signed on the way.
 
-``clients/_async/send.py`` replaces ``httpx.Client.send`` for the facades' requests. These
+``_async/send.py`` replaces ``httpx.Client.send`` for the facades' requests. These
 tests pin what it does differently on purpose (no cookies), what it must keep (a fresh
 signature for every attempt, httpx's own transports behind a proxy, refusing a closed
 client), and that the WorldServer session's two-step auth flow still works through it.
@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 import attachkit
-from attachkit.signing.verifier import Verifier, payload_hash_of
+from attachkit.auth.verifier import Verifier, payload_hash_of
 from attachkit.transfer import RetryPolicy
 from tests.hostile_server import HostileServer, head
 

@@ -12,11 +12,9 @@ import httpx
 import pytest
 
 import attachkit
-from attachkit.credentials import Credentials
-from attachkit.mock import MockServer
-from attachkit.signing import AkSkAuth, sign_request
-from attachkit.signing import canonical as c
-from attachkit.signing.verifier import (
+from attachkit.auth import AkSkAuth, sign_request
+from attachkit.auth import canonical as c
+from attachkit.auth.verifier import (
     RejectReason,
     SecretRecord,
     SignatureRejected,
@@ -24,6 +22,8 @@ from attachkit.signing.verifier import (
     payload_hash_of,
     payload_is_unsigned,
 )
+from attachkit.credentials import Credentials
+from attachkit.mock import MockServer
 
 VECTOR_CREDENTIALS = Credentials("AccessKey", "SecretKey")
 VECTOR_HOST = "service.endpoint.myhuaweicloud.com"
@@ -725,7 +725,7 @@ def test_tampering_is_a_signature_mismatch(tamper: str) -> None:
 
 
 def test_signature_comparison_is_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    import hmac  # what attachkit.signing.verifier compares with
+    import hmac  # what attachkit.auth.verifier compares with
 
     calls: list[tuple[bytes, bytes]] = []
     real = hmac.compare_digest
@@ -765,7 +765,7 @@ def test_a_non_ascii_header_value_is_sent_as_the_bytes_that_were_signed() -> Non
 
 
 def test_a_non_ascii_project_id_round_trips_through_the_mock_verifier(mock: MockServer) -> None:
-    from attachkit.clients import CodeArtsReq
+    from attachkit.facades import CodeArtsReq
     from tests.mock_helpers import IPD_ISSUE, IPD_PROJECT
 
     credentials = Credentials(mock.credentials.ak, mock.credentials.sk, project_id="proj-é")

@@ -15,10 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from attachkit.credentials import Credentials
-from attachkit.signing import AkSkAuth, sign_request
-from attachkit.signing import canonical as c
-from attachkit.signing.verifier import (
+from attachkit.auth import AkSkAuth, sign_request
+from attachkit.auth import canonical as c
+from attachkit.auth.verifier import (
     RejectReason,
     SecretRecord,
     SignatureRejected,
@@ -26,6 +25,7 @@ from attachkit.signing.verifier import (
     payload_hash_of,
     payload_is_unsigned,
 )
+from attachkit.credentials import Credentials
 
 PROPERTY_SETTINGS = settings(
     max_examples=500,

@@ -9,17 +9,17 @@ import logging
 import httpx
 import pytest
 
-from attachkit.credentials import Credentials
-from attachkit.errors import AttachkitError
-from attachkit.signing import AkSkAuth
-from attachkit.signing import canonical as c
-from attachkit.signing.verifier import (
+from attachkit.auth import AkSkAuth
+from attachkit.auth import canonical as c
+from attachkit.auth.verifier import (
     SecretRecord,
     SignatureRejected,
     Verifier,
     payload_hash_of,
 )
-from attachkit.worldserver_session import AsyncWorldServerSession, WorldServerSession
+from attachkit.credentials import Credentials
+from attachkit.errors import AttachkitError
+from attachkit.facades import AsyncWorldServerSession, WorldServerSession
 
 SK = "SK-do-not-leak-0123456789"
 TOKEN = "TOKEN-do-not-leak-abcdef"

@@ -24,7 +24,8 @@ import attrs
 import httpx
 import pytest
 
-from attachkit import transfer
+from attachkit._async import download as async_engine
+from attachkit._sync import download as sync_engine
 from attachkit.errors import (
     DestinationExistsError,
     IntegrityError,
@@ -35,10 +36,10 @@ from attachkit.errors import (
 from attachkit.transfer import DownloadResult, RetryPolicy, text_error_parser
 
 # The engine has no default error parser: a facade passes its service's, as these do.
-download = functools.partial(transfer.download, error_parser=text_error_parser)
-async_download = functools.partial(transfer.async_download, error_parser=text_error_parser)
-stream = functools.partial(transfer.stream, error_parser=text_error_parser)
-async_stream = functools.partial(transfer.async_stream, error_parser=text_error_parser)
+download = functools.partial(sync_engine.download, error_parser=text_error_parser)
+async_download = functools.partial(async_engine.async_download, error_parser=text_error_parser)
+stream = functools.partial(sync_engine.stream, error_parser=text_error_parser)
+async_stream = functools.partial(async_engine.async_stream, error_parser=text_error_parser)
 
 CONTENT = bytes(range(256)) * 4096 + b"tail\r\n--+++end"  # ~1 MiB, not chunk-aligned
 
@@ -146,7 +147,7 @@ def _policy(sleeps: list[float] | None = None, max_retries: int = 3) -> RetryPol
 
 
 _sinks = importlib.import_module("attachkit.transfer.sinks")
-_fast_read = importlib.import_module("attachkit.transfer._fast_read")
+_fast_read = importlib.import_module("attachkit._transports.fast_read")
 
 
 @pytest.fixture(params=["held body", "small body", "large body"])

@@ -22,8 +22,9 @@ from typing import BinaryIO
 import httpx
 import pytest
 
-from attachkit import Credentials, transfer
-from attachkit.clients import CodeArtsReq
+from attachkit import Credentials
+from attachkit._async import download as async_engine
+from attachkit._sync import download as sync_engine
 from attachkit.errors import (
     IntegrityError,
     LocalFileError,
@@ -31,18 +32,15 @@ from attachkit.errors import (
     TimeoutError,
     TransportError,
 )
-from attachkit.transfer import (
-    LowSpeedLimit,
-    RetryPolicy,
-    text_error_parser,
-)
+from attachkit.facades import CodeArtsReq
+from attachkit.transfer import LowSpeedLimit, RetryPolicy, text_error_parser
 from attachkit.transfer.partials import list_partials, remove_partials
 from tests.hostile_server import Answer, HostileServer, head
 
-download = functools.partial(transfer.download, error_parser=text_error_parser)
-async_download = functools.partial(transfer.async_download, error_parser=text_error_parser)
-stream = functools.partial(transfer.stream, error_parser=text_error_parser)
-async_stream = functools.partial(transfer.async_stream, error_parser=text_error_parser)
+download = functools.partial(sync_engine.download, error_parser=text_error_parser)
+async_download = functools.partial(async_engine.async_download, error_parser=text_error_parser)
+stream = functools.partial(sync_engine.stream, error_parser=text_error_parser)
+async_stream = functools.partial(async_engine.async_stream, error_parser=text_error_parser)
 pytestmark = pytest.mark.timeout(60)
 
 LENGTH = 100_000
@@ -442,7 +440,8 @@ def test_an_upload_source_that_is_missing_or_a_directory_is_a_local_file_error(
 
 KILLED_CLIENT = """
 import sys, httpx
-from attachkit.transfer import download, text_error_parser
+from attachkit._sync.download import download
+from attachkit.transfer import text_error_parser
 with httpx.Client() as client:
     download(client, httpx.Request("GET", sys.argv[1]), sys.argv[2], error_parser=text_error_parser)
 """

@@ -17,13 +17,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from attachkit._async.multipart import AsyncBodyStream
+from attachkit._async.retry import async_send_with_retries
+from attachkit._sync.multipart import BodyStream
+from attachkit._sync.retry import send_with_retries
 from attachkit.errors import BodyNotReplayableError, IntegrityError, TransportError
-from attachkit.transfer import (
-    MultipartFile,
-    RetryPolicy,
-    async_send_with_retries,
-    send_with_retries,
-)
+from attachkit.transfer import MultipartFile, RetryPolicy
 from attachkit.transfer.multipart import quote_filename
 
 TRICKY = b"head\r\n--+++\r\n--+++--\r\nContent-Disposition: form-data\r\n\r\n\x00\xff" * 1000
@@ -48,7 +47,7 @@ def _capture_sync(body: MultipartFile) -> tuple[httpx.Request, bytes]:
         return httpx.Response(200)
 
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
-        client.post("http://test/upload", content=body.stream(), headers=body.headers)
+        client.post("http://test/upload", content=BodyStream(body), headers=body.headers)
     return seen[0]
 
 
@@ -91,7 +90,7 @@ def test_round_trip_over_a_real_socket(tmp_path: Path) -> None:
         body = MultipartFile("file", path, chunk_size=4096)
         url = f"http://127.0.0.1:{server.server_address[1]}/upload"
         with httpx.Client() as client:
-            response = client.post(url, content=body.stream(), headers=body.headers)
+            response = client.post(url, content=BodyStream(body), headers=body.headers)
         assert response.status_code == 201
     finally:
         server.shutdown()
@@ -108,7 +107,7 @@ def test_async_stream_gives_the_same_bytes(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_bytes(TRICKY)
     body = MultipartFile("file", path, chunk_size=7777)
-    sync_bytes = b"".join(body.stream())
+    sync_bytes = b"".join(BodyStream(body))
 
     async def collect() -> bytes:
         seen: list[bytes] = []
@@ -118,7 +117,7 @@ def test_async_stream_gives_the_same_bytes(tmp_path: Path) -> None:
             return httpx.Response(200)
 
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-            await client.post("http://test/u", content=body.async_stream(), headers=body.headers)
+            await client.post("http://test/u", content=AsyncBodyStream(body), headers=body.headers)
         return seen[0]
 
     async_bytes = asyncio.run(collect())
@@ -144,11 +143,11 @@ def test_every_source_kind_gives_the_same_payload(
     path.write_bytes(TRICKY)
     source = make_source(path)
     body = MultipartFile("attachment", source, filename="x.txt")
-    sent = b"".join(body.stream())
+    sent = b"".join(BodyStream(body))
     assert len(sent) == body.content_length
     assert _parse(body.content_type, sent)[1] == TRICKY
     assert body.replayable
-    assert b"".join(body.stream()) == sent  # replays from the start
+    assert b"".join(BodyStream(body)) == sent  # replays from the start
     if hasattr(source, "close"):
         source.close()
 
@@ -158,8 +157,8 @@ def test_file_object_is_read_from_its_current_position() -> None:
     source.seek(8)
     body = MultipartFile("file", source, filename="p.bin")
     assert body.size == 7
-    assert _parse(body.content_type, b"".join(body.stream()))[1] == b"payload"
-    assert _parse(body.content_type, b"".join(body.stream()))[1] == b"payload"
+    assert _parse(body.content_type, b"".join(BodyStream(body)))[1] == b"payload"
+    assert _parse(body.content_type, b"".join(BodyStream(body)))[1] == b"payload"
 
 
 class _Pipe(io.RawIOBase):
@@ -189,15 +188,15 @@ def test_non_seekable_source_needs_a_size_and_is_not_replayable() -> None:
         MultipartFile("file", _pipe(b"abc"))
     body = MultipartFile("file", _pipe(TRICKY), size=len(TRICKY), filename="p")
     assert not body.replayable
-    assert _parse(body.content_type, b"".join(body.stream()))[1] == TRICKY
+    assert _parse(body.content_type, b"".join(BodyStream(body)))[1] == TRICKY
     with pytest.raises(BodyNotReplayableError, match="non-seekable"):
-        b"".join(body.stream())
+        b"".join(BodyStream(body))
 
 
 def test_source_shorter_than_promised_fails_instead_of_sending_a_wrong_body() -> None:
     body = MultipartFile("file", _pipe(b"short"), size=10, filename="p")
     with pytest.raises(IntegrityError):
-        b"".join(body.stream())
+        b"".join(BodyStream(body))
 
 
 def test_non_replayable_upload_is_not_retried() -> None:
@@ -217,7 +216,7 @@ def test_non_replayable_upload_is_not_retried() -> None:
         send_with_retries(
             client,
             lambda: client.build_request(
-                "POST", "http://t/u", content=body.stream(), headers=body.headers
+                "POST", "http://t/u", content=BodyStream(body), headers=body.headers
             ),
             policy,
             idempotent=False,
@@ -243,7 +242,7 @@ def test_replayable_upload_is_resent_whole_after_503() -> None:
             response = await async_send_with_retries(
                 client,
                 lambda: client.build_request(
-                    "POST", "http://t/u", content=body.async_stream(), headers=body.headers
+                    "POST", "http://t/u", content=AsyncBodyStream(body), headers=body.headers
                 ),
                 RetryPolicy(async_sleep=no_sleep),
                 idempotent=False,
@@ -265,7 +264,7 @@ def test_progress_counts_file_bytes_only(tmp_path: Path) -> None:
         chunk_size=1000,
         progress=lambda d, t: calls.append((d, t)),
     )
-    b"".join(body.stream())
+    b"".join(BodyStream(body))
     assert calls == [(0, 2500), (1000, 2500), (2000, 2500), (2500, 2500)]
 
 
@@ -273,7 +272,7 @@ def test_boundary_is_random_and_absent_from_the_preamble_name() -> None:
     a = MultipartFile("file", b"", filename="x")
     b = MultipartFile("file", b"", filename="x")
     assert a.boundary != b.boundary and len(a.boundary) >= 32
-    assert a.content_length == len(b"".join(a.stream()))
+    assert a.content_length == len(b"".join(BodyStream(a)))
 
 
 @pytest.mark.parametrize(
@@ -289,7 +288,7 @@ def test_boundary_is_random_and_absent_from_the_preamble_name() -> None:
 def test_filenames_cannot_break_the_part_headers(name: str, quoted: str) -> None:
     assert quote_filename(name) == quoted
     body = MultipartFile("file", b"data", filename=name)
-    sent = b"".join(body.stream())
+    sent = b"".join(BodyStream(body))
     head = sent.split(b"\r\n\r\n", 1)[0]
     assert head.count(b"\r\n") == 2  # boundary, Content-Disposition, Content-Type: nothing more
     assert f'filename="{quoted}"'.encode() in head
@@ -306,13 +305,13 @@ def test_bad_field_name_or_content_type_is_refused() -> None:
 @given(st.binary(max_size=3000), st.text(max_size=40), st.integers(1, 700))
 def test_any_bytes_and_name_round_trip(data: bytes, name: str, chunk: int) -> None:
     body = MultipartFile("attachment", data, filename=name, chunk_size=chunk)
-    sent = b"".join(body.stream())
+    sent = b"".join(BodyStream(body))
     assert len(sent) == body.content_length
     assert _parse(body.content_type, sent)[1] == data
 
 
 def _chunks(body: MultipartFile) -> Iterator[bytes]:
-    return iter(body.stream())
+    return iter(BodyStream(body))
 
 
 def test_chunks_are_large_and_never_the_whole_file(tmp_path: Path) -> None:
@@ -334,11 +333,11 @@ def test_bytearray_and_memoryview_are_read_in_place_and_sent_byte_for_byte() -> 
     request, sent = _capture_sync(body)
     assert int(request.headers["content-length"]) == len(sent) == body.content_length
     assert _parse(body.content_type, sent)[1] == bytes(big)
-    again = b"".join(body.stream())  # replayable, from the first byte
+    again = b"".join(BodyStream(body))  # replayable, from the first byte
     assert _parse(body.content_type, again)[1] == bytes(big)
 
     async def collect() -> bytes:
-        return b"".join([chunk async for chunk in body.async_stream()])
+        return b"".join([chunk async for chunk in AsyncBodyStream(body)])
 
     assert _parse(body.content_type, asyncio.run(collect()))[1] == bytes(big)
 
@@ -346,7 +345,7 @@ def test_bytearray_and_memoryview_are_read_in_place_and_sent_byte_for_byte() -> 
     for source in (memoryview(big)[10:20_010], memoryview(numbers), memoryview(big)[::3]):
         body = MultipartFile("file", source, filename="v.bin", chunk_size=777)
         assert body.size == source.nbytes
-        assert _parse(body.content_type, b"".join(body.stream()))[1] == source.tobytes()
+        assert _parse(body.content_type, b"".join(BodyStream(body)))[1] == source.tobytes()
 
     plain = bytes(TRICKY)
     body = MultipartFile("file", plain, filename="p.bin")

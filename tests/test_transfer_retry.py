@@ -8,6 +8,10 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from attachkit._async.http_errors import async_raise_for_status
+from attachkit._async.retry import async_send_with_retries
+from attachkit._sync.http_errors import raise_for_status
+from attachkit._sync.retry import send_with_retries
 from attachkit.errors import (
     APIError,
     AuthenticationError,
@@ -22,13 +26,9 @@ from attachkit.transfer import (
     ErrorInfo,
     RetryPolicy,
     api_error_from,
-    async_raise_for_status,
-    async_send_with_retries,
     coc_error_parser,
     huawei_error_parser,
     parse_retry_after,
-    raise_for_status,
-    send_with_retries,
     should_retry_exception,
     should_retry_status,
     text_error_parser,

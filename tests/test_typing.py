@@ -122,7 +122,7 @@ def test_tests_typing_is_not_collected_by_pytest() -> None:
 def test_the_type_checking_re_exports_cost_import_attachkit_nothing() -> None:
     # The lazy names are declared for type checkers only: neither the facades nor typing (whose
     # import alone costs milliseconds) are loaded by `import attachkit`.
-    heavy = "{'typing', 'httpx', 'attachkit.clients'}"
+    heavy = "{'typing', 'httpx', 'attachkit.facades'}"
     probe = f"import sys, attachkit; print(sorted({heavy} & set(sys.modules)))"
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60

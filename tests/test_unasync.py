@@ -27,7 +27,7 @@ def test_committed_sync_twins_match_their_async_source() -> None:
 def test_tokens_are_rewritten_as_whole_words() -> None:
     unasync = load_script("unasync")
     source = (
-        "from attachkit.transfer._async.retry import async_send\n"
+        "from attachkit._async.retry import async_send\n"
         "class AsyncThing(AsyncBase):\n"
         "    async def get(self, http: httpx.AsyncClient) -> AsyncIterator[bytes]:\n"
         "        async with http.stream('GET', '/') as response:\n"
@@ -40,7 +40,7 @@ def test_tokens_are_rewritten_as_whole_words() -> None:
         "        await _async_helper(_async)\n"
     )
     assert unasync.unasync_source(source, "x.py", set()).splitlines()[1:] == [
-        "from attachkit.transfer._sync.retry import send",
+        "from attachkit._sync.retry import send",
         "class Thing(Base):",
         "    def get(self, http: httpx.Client) -> Iterator[bytes]:",
         "        with http.stream('GET', '/') as response:",

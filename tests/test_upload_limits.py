@@ -31,22 +31,22 @@ def test_the_mock_defaults_are_the_specs_limits() -> None:
 
 
 def test_the_clients_check_uploads_against_the_spec(monkeypatch: pytest.MonkeyPatch) -> None:
-    from attachkit.clients import _services
+    from attachkit import catalog
 
     assert (
         specs.upload_limits("codearts-req", "uploadScrumAttachment").max_bytes
-        == _services.SCRUM_MAX_BYTES
+        == catalog.SCRUM_MAX_BYTES
     )
     assert (
         specs.upload_limits("codearts-req", "uploadIpdAttachment").max_bytes
-        == _services.IPD_MAX_BYTES
+        == catalog.IPD_MAX_BYTES
     )
-    assert specs.upload_limits("coc", "uploadAttachment").max_bytes == _services.COC_MAX_BYTES
-    assert specs.upload_limits("coc", "uploadAttachment").extensions == _services.COC_EXTENSIONS
+    assert specs.upload_limits("coc", "uploadAttachment").max_bytes == catalog.COC_MAX_BYTES
+    assert specs.upload_limits("coc", "uploadAttachment").extensions == catalog.COC_EXTENSIONS
 
     # And the facades refuse, before sending, what breaks them.
-    monkeypatch.setattr(_services, "COC_MAX_BYTES", 4)
-    monkeypatch.setattr(_services, "SCRUM_MAX_BYTES", 3)
+    monkeypatch.setattr(catalog, "COC_MAX_BYTES", 4)
+    monkeypatch.setattr(catalog, "SCRUM_MAX_BYTES", 3)
     sent: list[httpx.Request] = []
     creds = attachkit.Credentials(ak="AK", sk="SK")
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from attachkit.errors import AuthenticationError, BadRequestError
-from attachkit.worldserver_session import AsyncWorldServerSession, WorldServerSession
+from attachkit.facades import AsyncWorldServerSession, WorldServerSession
 
 ENDPOINT = "https://ws.example.com:8443"
 USER = "translator"

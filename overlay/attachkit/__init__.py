@@ -13,12 +13,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     # What the lazy names below resolve to, for type checkers and IDEs (nothing imported at
     # run time). tests/test_typing.py checks that this list and _LAZY name the same things.
-    from attachkit.clients import AsyncCoc as AsyncCoc
-    from attachkit.clients import AsyncCodeArtsReq as AsyncCodeArtsReq
-    from attachkit.clients import AsyncWorldServer as AsyncWorldServer
-    from attachkit.clients import Coc as Coc
-    from attachkit.clients import CodeArtsReq as CodeArtsReq
-    from attachkit.clients import WorldServer as WorldServer
+    from attachkit.auth.signer import AkSkAuth as AkSkAuth
     from attachkit.copying import Connections as Connections
     from attachkit.copying import CopyResult as CopyResult
     from attachkit.copying import acopy as acopy
@@ -46,26 +41,31 @@ if TYPE_CHECKING:
     from attachkit.errors import TransportError as TransportError
     from attachkit.errors import UnexpectedResponseError as UnexpectedResponseError
     from attachkit.errors import ValidationError as ValidationError
-    from attachkit.signing.signer import AkSkAuth as AkSkAuth
+    from attachkit.facades import AsyncCoc as AsyncCoc
+    from attachkit.facades import AsyncCodeArtsReq as AsyncCodeArtsReq
+    from attachkit.facades import AsyncWorldServer as AsyncWorldServer
+    from attachkit.facades import AsyncWorldServerSession as AsyncWorldServerSession
+    from attachkit.facades import Coc as Coc
+    from attachkit.facades import CodeArtsReq as CodeArtsReq
+    from attachkit.facades import WorldServer as WorldServer
+    from attachkit.facades import WorldServerSession as WorldServerSession
     from attachkit.transfer import DownloadResult as DownloadResult
     from attachkit.transfer import RetryPolicy as RetryPolicy
-    from attachkit.worldserver_session import AsyncWorldServerSession as AsyncWorldServerSession
-    from attachkit.worldserver_session import WorldServerSession as WorldServerSession
 
 __version__ = "0.1.0"
 
 # Public names resolve lazily, so `import attachkit` stays cheap until one is used.
 _LAZY = {
     "Credentials": "attachkit.credentials",
-    "AkSkAuth": "attachkit.signing.signer",
-    "WorldServerSession": "attachkit.worldserver_session",
-    "AsyncWorldServerSession": "attachkit.worldserver_session",
-    "CodeArtsReq": "attachkit.clients",
-    "AsyncCodeArtsReq": "attachkit.clients",
-    "Coc": "attachkit.clients",
-    "AsyncCoc": "attachkit.clients",
-    "WorldServer": "attachkit.clients",
-    "AsyncWorldServer": "attachkit.clients",
+    "AkSkAuth": "attachkit.auth.signer",
+    "WorldServerSession": "attachkit.facades",
+    "AsyncWorldServerSession": "attachkit.facades",
+    "CodeArtsReq": "attachkit.facades",
+    "AsyncCodeArtsReq": "attachkit.facades",
+    "Coc": "attachkit.facades",
+    "AsyncCoc": "attachkit.facades",
+    "WorldServer": "attachkit.facades",
+    "AsyncWorldServer": "attachkit.facades",
     "DownloadResult": "attachkit.transfer",
     "RetryPolicy": "attachkit.transfer",
     "copy": "attachkit.copying",

@@ -26,7 +26,7 @@ from attachkit.errors import AttachkitError
 from attachkit.transfer import DownloadResult, Progress, sanitize_filename
 from attachkit.untrusted import parse_number
 
-__all__ = ["BulkDownload", "BulkItem", "adownload_all", "download_all"]
+__all__ = ["BulkDownload", "BulkItem", "async_download_all", "download_all"]
 
 MAX_JOBS = 32
 Status = Literal["downloaded", "skipped", "failed"]
@@ -172,7 +172,7 @@ def _size_of(path: Path) -> int | None:
         return None
 
 
-async def adownload_all(
+async def async_download_all(
     ipd: Any,
     project_id: str,
     issue_id: str,
@@ -218,7 +218,7 @@ def download_all(
     source_project_id: str | None = None,
     progress: Progress | None = None,
 ) -> BulkDownload:
-    """``adownload_all`` for a sync facade's ``.ipd``: its downloads run in worker threads."""
+    """``async_download_all`` for a sync facade's ``.ipd``: its downloads run in worker threads."""
     listing = ipd.list(project_id, issue_id, source_project_id=source_project_id)
     planned = _plan(listing.result or [])
 

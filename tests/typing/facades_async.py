@@ -8,7 +8,7 @@ from typing import assert_type
 
 import attachkit
 from attachkit.bulk import BulkDownload
-from attachkit.clients import AsyncIpdAttachments, AsyncScrumAttachments
+from attachkit.facades import AsyncIpdAttachments, AsyncScrumAttachments
 from coc_client.models import UploadResult
 from codearts_req_client.models import IpdAttachmentList, IpdUploadResult, ScrumAttachment
 from worldserver_client.models import AttributeFile

@@ -11,7 +11,7 @@ import httpx
 
 import attachkit
 from attachkit.bulk import BulkDownload
-from attachkit.clients import IpdAttachments, ScrumAttachments
+from attachkit.facades import IpdAttachments, ScrumAttachments
 from coc_client.models import UploadResult
 from codearts_req_client.models import IpdAttachmentList, IpdUploadResult, ScrumAttachment
 from worldserver_client.models import AttributeFile

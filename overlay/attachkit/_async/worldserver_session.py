@@ -1,7 +1,7 @@
 """A WorldServer session as an ``httpx.Auth`` for an ``httpx.AsyncClient``.
 
 The sync twin ``WorldServerSession`` is generated from the async source by ``scripts/unasync``.
-Import both from ``attachkit.worldserver_session``.
+Import both from ``attachkit.facades``.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from collections.abc import AsyncGenerator
 
 import httpx
 
-from attachkit._shims import AsyncLock
-from attachkit._worldserver_login import LOGIN_PATH, NO_AUTH, TOKEN_HEADER, SessionBase
+from attachkit._synchronization import AsyncLock
+from attachkit.auth.worldserver import LOGIN_PATH, NO_AUTH, TOKEN_HEADER, SessionBase
 from attachkit.transfer.answers import cap_answer
 
-_log = logging.getLogger("attachkit.worldserver_session")
+_log = logging.getLogger("attachkit.facades")
 
 
 class AsyncWorldServerSession(SessionBase):

@@ -15,11 +15,11 @@ from typing import NoReturn
 
 from attachkit import __version__
 from attachkit.cli.clean import add_clean_parser
+from attachkit.cli.commands import DEBUG_HELP, add_service_parsers
 from attachkit.cli.cp import add_cp_parser
 from attachkit.cli.exit_codes import EXIT_USAGE
 from attachkit.cli.failures import UsageError
 from attachkit.cli.options import byte_count
-from attachkit.cli.services import DEBUG_HELP, add_service_parsers
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tour.set_defaults(handler="attachkit.cli.tour:run")
 
-    from attachkit.mock.cli import add_mock_parser
+    from attachkit.cli.mock import add_mock_parser
 
     add_mock_parser(commands)
 

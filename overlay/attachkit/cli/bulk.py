@@ -12,33 +12,6 @@ from attachkit.cli.terminal import safe_json, safe_text
 EXIT_SOME_FAILED = EXIT_SERVICE_ERROR
 
 
-def add_download_all_options(parser: argparse.ArgumentParser) -> None:
-    parser.set_defaults(handler="attachkit.cli.bulk:ipd_download_all")
-    parser.add_argument("--project-id", required=True)
-    parser.add_argument("--issue-id", required=True)
-    parser.add_argument("--source-project-id")
-    parser.add_argument("-o", "--output", required=True, help="the directory to download into")
-    parser.add_argument(
-        "--jobs", type=_jobs, default=4, help="downloads at a time, 1 to 32 (default 4)"
-    )
-    parser.add_argument(
-        "--overwrite", action="store_true", help="download again files that are already there"
-    )
-    parser.add_argument(
-        "-c",
-        "--continue",
-        dest="resume",
-        action="store_true",
-        help="keep what a failed download received, and continue what an earlier run kept",
-    )
-
-
-def _jobs(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 32:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 1 to 32")
-    return int(text)
-
-
 def summary_table(result: Any) -> str:
     rows = [("STATUS", "BYTES", "ID", "NAME", "ERROR")]
     for item in result.items:
@@ -65,7 +38,7 @@ def ipd_download_all(args: argparse.Namespace) -> int:
 
     from attachkit.cli.progress import progress_bar
     from attachkit.cli.run import credentials_from
-    from attachkit.clients import AsyncCodeArtsReq
+    from attachkit.facades import AsyncCodeArtsReq
 
     async def run(progress: Any) -> Any:
         async with AsyncCodeArtsReq(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from attachkit.cli.commands import transfer_options
 from attachkit.cli.exit_codes import EXIT_OK
-from attachkit.cli.services import transfer_options
 from attachkit.regions import SERVICES
 
 ADDRESS_FORMS = """\

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from attachkit import errors
+from attachkit.cli.commands import SK_ON_COMMAND_LINE_WARNING
 from attachkit.cli.exit_codes import EXIT_OK, EXIT_SERVICE_ERROR
 from attachkit.cli.failures import error_object, exit_code_for, message_for, missing_extra
 from attachkit.cli.progress import progress_bar
-from attachkit.cli.services import SK_ON_COMMAND_LINE_WARNING
 from attachkit.cli.streams import STDIO, download_target, result_stream, upload_source
 from attachkit.cli.terminal import safe_json, safe_text
 
@@ -110,7 +110,7 @@ def credentials_from(args: argparse.Namespace) -> Any:
 
 
 def _codearts(args: argparse.Namespace) -> Any:
-    from attachkit.clients import CodeArtsReq
+    from attachkit.facades import CodeArtsReq
 
     return CodeArtsReq(
         region=args.region, endpoint=args.endpoint, credentials=credentials_from(args)
@@ -118,7 +118,7 @@ def _codearts(args: argparse.Namespace) -> Any:
 
 
 def _coc(args: argparse.Namespace) -> Any:
-    from attachkit.clients import Coc
+    from attachkit.facades import Coc
 
     return Coc(region=args.region, endpoint=args.endpoint, credentials=credentials_from(args))
 
@@ -138,7 +138,7 @@ def ws_password(variable: str, username: str) -> str:
 
 
 def _worldserver(args: argparse.Namespace) -> Any:
-    from attachkit.clients import WorldServer
+    from attachkit.facades import WorldServer
 
     return WorldServer(args.endpoint, args.username, ws_password(args.password_env, args.username))
 

@@ -54,8 +54,8 @@ class Step:
 
 def check_size(size: int) -> None:
     """The demo file goes to every service, so it must fit the smallest limit; say whose."""
+    from attachkit.catalog import COC_MAX_BYTES, IPD_MAX_BYTES, SCRUM_MAX_BYTES
     from attachkit.cli.failures import UsageError
-    from attachkit.clients.huawei import COC_MAX_BYTES, IPD_MAX_BYTES, SCRUM_MAX_BYTES
 
     limits = (("COC", COC_MAX_BYTES), ("CodeArts Req Scrum", SCRUM_MAX_BYTES),
               ("CodeArts Req IPD", IPD_MAX_BYTES))  # fmt: skip
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
 def _scrum(
     url: str, credentials: Any, source: Path, downloads: Path
 ) -> tuple[str, str, Callable[[], Any]]:
-    from attachkit.clients import CodeArtsReq
+    from attachkit.facades import CodeArtsReq
 
     def action() -> Any:
         with CodeArtsReq(endpoint=url, credentials=credentials) as req:
@@ -130,8 +130,8 @@ def _scrum(
 def _ipd(
     url: str, credentials: Any, source: Path, downloads: Path
 ) -> tuple[str, str, Callable[[], Any]]:
-    from attachkit.clients import CodeArtsReq
     from attachkit.errors import IntegrityError
+    from attachkit.facades import CodeArtsReq
 
     def action() -> Any:
         with CodeArtsReq(endpoint=url, credentials=credentials) as req:
@@ -148,7 +148,7 @@ def _ipd(
 def _coc(
     url: str, credentials: Any, source: Path, downloads: Path
 ) -> tuple[str, str, Callable[[], Any]]:
-    from attachkit.clients import Coc
+    from attachkit.facades import Coc
 
     def action() -> Any:
         with Coc(endpoint=url, credentials=credentials) as coc:
@@ -161,7 +161,7 @@ def _coc(
 def _worldserver(
     url: str, username: str, password: str, source: Path, downloads: Path
 ) -> tuple[str, str, Callable[[], Any]]:
-    from attachkit.clients import WorldServer
+    from attachkit.facades import WorldServer
 
     def action() -> Any:
         with WorldServer(url, username, password) as ws:

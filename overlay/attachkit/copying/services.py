@@ -17,9 +17,9 @@ from typing import Any
 import attrs
 import httpx
 
-from attachkit.clients._async.transport import AsyncBoundedTransport
-from attachkit.clients._common import DEFAULT_MAX_CONNECTIONS, binary_size, connection_limits
-from attachkit.clients.huawei import (
+from attachkit._async.transport import AsyncBoundedTransport
+from attachkit._transports import connection_limits
+from attachkit.catalog import (
     COC_EXTENSIONS,
     COC_MAX_BYTES,
     IPD_MAX_BYTES,
@@ -34,14 +34,15 @@ from attachkit.copying.addresses import (
 )
 from attachkit.credentials import Credentials
 from attachkit.errors import ConfigurationError, ValidationError
+from attachkit.facade_defaults import DEFAULT_MAX_CONNECTIONS, binary_size
 from attachkit.transfer import (
+    Destination,
     DownloadResult,
     Progress,
     filename_from_content_disposition,
     sanitize_filename,
 )
-from attachkit.transfer.download import Destination
-from attachkit.transfer.multipart import UploadSource
+from attachkit.transfer.types import UploadSource
 from attachkit.validation import validate_filename
 
 WS_PASSWORD_ENV = "ATTACHKIT_WS_PASSWORD"
@@ -104,7 +105,7 @@ def open_facade(
         options["max_retries"] = connections.max_retries
     service = service_of(address)
     if service == "codearts-req":
-        from attachkit.clients import AsyncCodeArtsReq
+        from attachkit.facades import AsyncCodeArtsReq
 
         return AsyncCodeArtsReq(
             region=connections.codearts_region,
@@ -113,7 +114,7 @@ def open_facade(
             **options,
         )
     if service == "coc":
-        from attachkit.clients import AsyncCoc
+        from attachkit.facades import AsyncCoc
 
         return AsyncCoc(
             region=connections.coc_region,
@@ -121,7 +122,7 @@ def open_facade(
             credentials=connections.credentials,
             **options,
         )
-    from attachkit.clients import AsyncWorldServer
+    from attachkit.facades import AsyncWorldServer
 
     password = connections.ws_password or os.environ.get(WS_PASSWORD_ENV)
     missing = [

@@ -9,7 +9,7 @@ Needs the ``attachkit[mock]`` extra (uvicorn, jsonschema, regex). In-process use
         mock.faults.status("GET", "/v1/incident/attachments/*", 503, retry_after=1)
         mock.control_client().get("/_mock/attachments")  # the /_mock/ API, with its token
 
-From a shell: ``attachkit mock serve --port 8080`` (or ``python -m attachkit.mock serve``).
+From a shell: ``attachkit mock serve --port 8080`` (or ``python -m attachkit mock serve``).
 """
 
 # Not `from typing import TYPE_CHECKING`: importing typing would cost `import attachkit` time.
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from attachkit.mock.server import MockServer as MockServer
 
 # Names resolve on first use: `attachkit --help` builds the `mock serve` parser from
-# attachkit.mock.cli, and must not pay for importing uvicorn and the app to do so.
+# attachkit.cli.mock, and must not pay for importing uvicorn and the app to do so.
 _LAZY = {
     "MockApp": "attachkit.mock.app",
     "create_app": "attachkit.mock.app",

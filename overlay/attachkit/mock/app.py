@@ -21,6 +21,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from typing import IO
 
+from attachkit.auth.canonical import EMPTY_PAYLOAD_HASH
 from attachkit.mock import (
     handlers,  # noqa: F401 - registers one handler per spec operation
     transport,
@@ -53,7 +54,6 @@ from attachkit.mock.jsonbody import JSON_BODY_LIMIT, InvalidJson, parse_json
 from attachkit.mock.responses import ERRORS, JSONResponse, Response, Send, error_for_path
 from attachkit.mock.routing import MethodNotAllowed, ParameterError, RouteMatch, Router
 from attachkit.mock.storage import Storage
-from attachkit.signing.canonical import EMPTY_PAYLOAD_HASH
 
 __all__ = ["MockApp", "create_app"]
 

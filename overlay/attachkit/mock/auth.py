@@ -11,13 +11,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from attachkit.mock.config import MockConfig
-from attachkit.signing.verifier import (
+from attachkit.auth.verifier import (
     RejectReason,
     SecretRecord,
     SignatureRejected,
     Verifier,
 )
+from attachkit.mock.config import MockConfig
 
 __all__ = ["AuthFailure", "AkSkGate", "WsSessions"]
 

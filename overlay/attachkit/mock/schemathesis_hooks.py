@@ -30,10 +30,10 @@ from typing import Any
 import httpx
 import schemathesis
 
+from attachkit.auth import AkSkAuth
 from attachkit.credentials import Credentials
 from attachkit.errors import CredentialsNotFoundError
 from attachkit.mock.config import DEV_AK, DEV_SK, DEV_WS_PASSWORD, DEV_WS_USER
-from attachkit.signing import AkSkAuth
 
 __all__ = ["RequestsAkSkAuth", "before_call", "huawei_credentials", "worldserver_token"]
 

@@ -15,7 +15,7 @@ timeout (``httpx.Timeout(None)``) neither bound applies. Either bound ends the c
 ``TimeoutError``, which is not retried: the same server would drip again.
 
 This module only decides; the reads happen in the facades' transport
-(``clients/_async/transport.py``), whose network streams ask ``BOUND`` which bound applies to
+(``_async/transport.py``), whose network streams ask ``BOUND`` which bound applies to
 the read at hand. The transport sets it while it waits for a head and while a body is read.
 """
 

@@ -4,7 +4,8 @@ httpx's own ``files=`` support cannot say how long the body is up front and the 
 use a fixed boundary, so a file that contains that boundary breaks the upload. This body picks a
 random boundary, computes ``Content-Length`` exactly (preamble + file size + epilogue) and reads
 the file in large chunks while httpx sends it, so memory stays flat whatever the file size.
-The streams themselves are ``_async/multipart.py`` and its generated twin ``_sync/multipart.py``.
+The streams themselves are ``attachkit/_async/multipart.py`` and its generated twin in
+``attachkit/_sync/``; this module does not import them (they build on it).
 """
 
 from __future__ import annotations
@@ -16,24 +17,17 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 from attachkit.errors import BodyNotReplayableError, IntegrityError, LocalFileError
 
-from ._async.multipart import AsyncBodyStream
-from ._sync.multipart import BodyStream
 from .localfiles import local_file_errors
+from .types import Progress, UploadSource
 
-__all__ = ["DEFAULT_UPLOAD_CHUNK", "MultipartFile", "Progress", "UploadSource"]
+__all__ = ["DEFAULT_UPLOAD_CHUNK", "MultipartFile"]
 
 DEFAULT_UPLOAD_CHUNK = 1024 * 1024
-Progress = Callable[[int, int | None], object]
-"""``(bytes_done, bytes_total)``; ``bytes_total`` is ``None`` when the size is unknown; the
-callback's return value is ignored (so ``lambda done, total: bar.update(done)`` fits)."""
-
-UploadSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 
 # RFC 7230 token: what a form field name may be without quoting trouble.
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -66,8 +60,8 @@ class MultipartFile:
 
     ``source`` is a path, a binary file object (read from its current position) or bytes (a
     bytearray or memoryview is read in place, not copied: leave it unchanged until done).
-    Use it as ``client.build_request("POST", url, content=body.stream(),
-    headers=body.headers)`` with ``httpx.Client``, or ``content=body.async_stream()`` with
+    Use it as ``client.build_request("POST", url, content=BodyStream(body),
+    headers=body.headers)`` with ``httpx.Client``, or ``content=AsyncBodyStream(body)`` with
     ``httpx.AsyncClient``. Each iteration of those streams starts again from the first byte when
     ``replayable`` is true (a path, a seekable file or bytes), so a retry resends the same body.
     """
@@ -149,14 +143,6 @@ class MultipartFile:
     def headers(self) -> dict[str, str]:
         """The request headers this body needs; an explicit length keeps httpx from chunking."""
         return {"Content-Type": self.content_type, "Content-Length": str(self.content_length)}
-
-    def stream(self) -> BodyStream:
-        """A re-iterable sync byte stream for ``httpx.Client`` (``content=``)."""
-        return BodyStream(self)
-
-    def async_stream(self) -> AsyncBodyStream:
-        """A re-iterable async byte stream for ``httpx.AsyncClient`` (``content=``)."""
-        return AsyncBodyStream(self)
 
     # The pure part shared by both drivers (``_async/multipart.py`` and its generated sync twin):
     # where to start, what a chunk means, when it is done.

@@ -14,47 +14,30 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import attrs
 import httpx
 
 from attachkit.errors import IntegrityError, ResponseTooLargeError
 from attachkit.untrusted import parse_number
 
 from . import partials
-from .deadlines import LowSpeedLimit, SpeedWatch
-from .multipart import Progress
+from .deadlines import SpeedWatch
+from .types import DownloadResult, LowSpeedLimit, Progress
 
 if TYPE_CHECKING:
     from .sinks import Writer
 
 __all__ = [
-    "Checksum",
-    "DownloadResult",
     "ResumeState",
     "Attempts",
     "Verdict",
     "header_fields",
 ]
 
-Checksum = Literal["sha256"]
-"""The digests a download can compute on the way; no service publishes one to compare with."""
 Verdict = Literal["ok", "retry", "error"]
 # Each number is read by parse_number: ASCII digits of a bounded length.
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+([0-9]+)-([0-9]+)/([0-9]+|\*)\s*$", re.I)
 
 
-@attrs.frozen
-class DownloadResult:
-    """What a finished download produced."""
-
-    path: Path | None  # None when the destination was a file object
-    size: int
-    sha256: str | None  # only with checksum="sha256"
-    content_type: str | None = None
-    etag: str | None = None
-    # The server's Content-Encoding when it sent one although the download asked for identity:
-    # the bytes are kept as sent (like curl without --compressed), never decoded.
-    content_encoding: str | None = None
 
 
 class ResumeState:

@@ -25,10 +25,9 @@ from attachkit.errors import DestinationExistsError, LocalFileError
 from . import partials
 from .filenames import filename_from_content_disposition, sanitize_filename
 from .localfiles import local_file_errors, open_regular
-from .resume import Checksum
+from .types import Checksum, Destination
 
 __all__ = [
-    "Destination",
     "FileObjectSink",
     "FileSink",
     "Sink",
@@ -36,7 +35,6 @@ __all__ = [
     "make_sink",
 ]
 
-Destination = str | os.PathLike[str] | BinaryIO
 _EARLY_SYNC_BYTES = 64 * 1024 * 1024
 # A worker thread costs about 0.1 ms to start and join; hashing 4 MiB takes about 3 ms.
 _BACKGROUND_BYTES = 4 * 1024 * 1024

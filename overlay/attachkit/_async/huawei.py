@@ -1,0 +1,534 @@
+"""CodeArts Req and COC: the two Huawei Cloud services, signed with AK/SK.
+
+Each facade method checks its parameters against the spec, builds the request with the
+generated client's own request builder, and hands it to its ``AsyncClient``. The sync twins
+(``CodeArtsReq``, ``Coc``) are generated from the async source by ``scripts/unasync``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from attachkit import catalog
+from attachkit._async.client import AsyncClient, AsyncFacade
+from attachkit.auth.signer import AkSkAuth
+from attachkit.catalog import (
+    DELETE_SCRUM,
+    DOWNLOAD_COC,
+    DOWNLOAD_IPD,
+    DOWNLOAD_SCRUM,
+    LIST_IPD,
+    UPLOAD_COC,
+    UPLOAD_IPD,
+    UPLOAD_SCRUM,
+    coc_base_url,
+    codearts_base_url,
+)
+from attachkit.credentials import Credentials
+from attachkit.facade_defaults import (
+    DEFAULT_MAX_CONNECTIONS,
+    Timeout,
+    empty_file,
+    given,
+    upload_body,
+)
+from attachkit.transfer import Checksum, Destination, DownloadResult, Progress, RetryPolicy
+from attachkit.transfer.types import UploadSource
+from attachkit.validation import validate_parameters
+from coc_client.api.attachments import download_attachment as coc_download
+from coc_client.api.attachments import upload_attachment as coc_upload
+from coc_client.models import TicketType, UploadAttachmentBody, UploadResult
+from coc_client.types import File as CocFile
+from codearts_req_client.api.ipd import (
+    download_ipd_attachment,
+    list_ipd_attachments,
+    upload_ipd_attachment,
+)
+from codearts_req_client.api.scrum import (
+    delete_scrum_attachment,
+    download_scrum_attachment,
+    upload_scrum_attachment,
+)
+from codearts_req_client.models import (
+    AttachmentUpload,
+    IpdAttachmentList,
+    IpdUploadResult,
+    ScrumAttachment,
+)
+from codearts_req_client.types import File
+
+if TYPE_CHECKING:
+    from attachkit.bulk import BulkDownload
+
+Clock = Callable[[], datetime]
+
+
+class AsyncScrumAttachments:
+    """Attachments of Scrum work items: ``upload``, ``download``, ``stream``, ``delete``."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    async def upload(
+        self,
+        project_id: str,
+        issue_id: int | str,
+        source: UploadSource,
+        *,
+        filename: str | None = None,
+        size: int | None = None,
+        progress: Progress | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> ScrumAttachment:
+        """Upload ``source`` (a path, binary file object or bytes) to the work item.
+
+        ``size`` is the number of bytes ``source`` holds. It is needed only for a non-seekable
+        file object (a pipe), whose length cannot be measured; such a body is read once, so
+        the upload is never retried.
+        """
+        validate_parameters(
+            "codearts-req",
+            UPLOAD_SCRUM.operation_id,
+            {"project_id": project_id, "issue_id": issue_id},
+        )
+        body = upload_body(
+            "attachment", source, filename, progress, max_bytes=catalog.SCRUM_MAX_BYTES, size=size
+        )
+        kwargs = upload_scrum_attachment._get_kwargs(
+            project_id, int(issue_id), body=AttachmentUpload(attachment=empty_file(File))
+        )
+        kwargs.pop("files")
+        return await self._client.run(
+            UPLOAD_SCRUM, kwargs, body=body, max_retries=max_retries, timeout=timeout
+        )
+
+    def _download_kwargs(
+        self, project_id: str, issue_id: int | str, attachment_id: str
+    ) -> dict[str, Any]:
+        validate_parameters(
+            "codearts-req",
+            DOWNLOAD_SCRUM.operation_id,
+            {"project_id": project_id, "issue_id": issue_id, "attachment_id": attachment_id},
+        )
+        return download_scrum_attachment._get_kwargs(project_id, int(issue_id), attachment_id)
+
+    async def download(
+        self,
+        project_id: str,
+        issue_id: int | str,
+        attachment_id: int | str,
+        dest: Destination,
+        *,
+        overwrite: bool = False,
+        progress: Progress | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+        durable: bool = False,
+        checksum: Checksum | None = None,
+        resume: bool = False,
+        max_bytes: int | None = catalog.SCRUM_MAX_BYTES,
+    ) -> DownloadResult:
+        """Stream the attachment into ``dest`` (file, directory or binary file object).
+
+        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
+        ``resume=True`` keeps a failed download's bytes and continues them next time; a larger
+        download than ``max_bytes`` (the service's documented maximum by default, None
+        where it documents none) raises ``ResponseTooLargeError``.
+        """
+        kwargs = self._download_kwargs(project_id, issue_id, str(attachment_id))
+        return await self._client.download(
+            DOWNLOAD_SCRUM, kwargs, dest, overwrite=overwrite, progress=progress,
+            max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
+            resume=resume,
+            max_bytes=max_bytes,
+        )  # fmt: skip
+
+    def stream(
+        self,
+        project_id: str,
+        issue_id: int | str,
+        attachment_id: int | str,
+        *,
+        progress: Progress | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+        max_bytes: int | None = catalog.SCRUM_MAX_BYTES,
+    ) -> AsyncIterator[bytes]:
+        """The attachment's bytes as an iterator of chunks, resuming after a cut."""
+        kwargs = self._download_kwargs(project_id, issue_id, str(attachment_id))
+        return self._client.stream(
+            DOWNLOAD_SCRUM,
+            kwargs,
+            progress=progress,
+            max_retries=max_retries,
+            timeout=timeout,
+            max_bytes=max_bytes,
+        )
+
+    async def delete(
+        self,
+        project_id: str,
+        issue_id: int | str,
+        attachment_id: int | str,
+        *,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> None:
+        """Unlink the attachment from the work item (and delete it if it was uploaded there)."""
+        validate_parameters(
+            "codearts-req",
+            DELETE_SCRUM.operation_id,
+            {"project_id": project_id, "issue_id": issue_id, "attachment_id": str(attachment_id)},
+        )
+        kwargs = delete_scrum_attachment._get_kwargs(project_id, int(issue_id), str(attachment_id))
+        await self._client.run(DELETE_SCRUM, kwargs, max_retries=max_retries, timeout=timeout)
+
+
+class AsyncIpdAttachments:
+    """Attachments of IPD work items: ``upload``, ``list``, ``download``, ``stream``."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    async def upload(
+        self,
+        project_id: str,
+        issue_id: str,
+        source: UploadSource,
+        *,
+        filename: str | None = None,
+        size: int | None = None,
+        progress: Progress | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> IpdUploadResult:
+        """Upload ``source`` and associate it with the work item (its ``result`` lists it).
+
+        ``size``: as for ``scrum.upload``.
+        """
+        validate_parameters(
+            "codearts-req",
+            UPLOAD_IPD.operation_id,
+            {"project_id": project_id, "issue_id": issue_id},
+        )
+        body = upload_body(
+            "attachment", source, filename, progress, max_bytes=catalog.IPD_MAX_BYTES, size=size
+        )
+        kwargs = upload_ipd_attachment._get_kwargs(
+            project_id, str(issue_id), body=AttachmentUpload(attachment=empty_file(File))
+        )
+        kwargs.pop("files")
+        return await self._client.run(
+            UPLOAD_IPD, kwargs, body=body, max_retries=max_retries, timeout=timeout
+        )
+
+    async def list(
+        self,
+        project_id: str,
+        issue_id: str,
+        *,
+        source_project_id: str | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> IpdAttachmentList:
+        """The work item's attachments (its ``result`` is the list)."""
+        params = {
+            "project_id": project_id,
+            "issue_id": issue_id,
+            **given(source_project_id=source_project_id),
+        }
+        validate_parameters("codearts-req", LIST_IPD.operation_id, params)
+        kwargs = list_ipd_attachments._get_kwargs(
+            project_id, issue_id=str(issue_id), **given(source_project_id=source_project_id)
+        )
+        return await self._client.run(LIST_IPD, kwargs, max_retries=max_retries, timeout=timeout)
+
+    def _download_kwargs(self, project_id: str, attachment_id: str) -> dict[str, Any]:
+        validate_parameters(
+            "codearts-req",
+            DOWNLOAD_IPD.operation_id,
+            {"project_id": project_id, "id": attachment_id},
+        )
+        return download_ipd_attachment._get_kwargs(project_id, attachment_id)
+
+    async def download(
+        self,
+        project_id: str,
+        attachment_id: str,
+        dest: Destination,
+        *,
+        overwrite: bool = False,
+        progress: Progress | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+        durable: bool = False,
+        checksum: Checksum | None = None,
+        resume: bool = False,
+        max_bytes: int | None = catalog.IPD_MAX_BYTES,
+    ) -> DownloadResult:
+        """Stream the attachment into ``dest`` (file, directory or binary file object).
+
+        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
+        ``resume=True`` keeps a failed download's bytes and continues them next time; a larger
+        download than ``max_bytes`` (the service's documented maximum by default, None
+        where it documents none) raises ``ResponseTooLargeError``.
+        """
+        kwargs = self._download_kwargs(project_id, str(attachment_id))
+        return await self._client.download(
+            DOWNLOAD_IPD, kwargs, dest, overwrite=overwrite, progress=progress,
+            max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
+            resume=resume,
+            max_bytes=max_bytes,
+        )  # fmt: skip
+
+    def stream(
+        self,
+        project_id: str,
+        attachment_id: str,
+        *,
+        progress: Progress | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+        max_bytes: int | None = catalog.IPD_MAX_BYTES,
+    ) -> AsyncIterator[bytes]:
+        """The attachment's bytes as an iterator of chunks, resuming after a cut."""
+        kwargs = self._download_kwargs(project_id, str(attachment_id))
+        return self._client.stream(
+            DOWNLOAD_IPD,
+            kwargs,
+            progress=progress,
+            max_retries=max_retries,
+            timeout=timeout,
+            max_bytes=max_bytes,
+        )
+
+    async def download_all(
+        self,
+        project_id: str,
+        issue_id: str,
+        dest_dir: str | os.PathLike[str],
+        *,
+        jobs: int = 4,
+        overwrite: bool = False,
+        resume: bool = False,
+        source_project_id: str | None = None,
+        progress: Progress | None = None,
+    ) -> BulkDownload:
+        """Every attachment of the work item into ``dest_dir``, ``jobs`` at a time.
+
+        Returns ``attachkit.bulk.BulkDownload``: each attachment downloaded, skipped (already
+        there with the listed size) or failed (the others still complete); see ``attachkit.bulk``.
+        ``resume=True`` keeps what a failed download received and continues what a run kept.
+        """
+        from attachkit import bulk  # brings anyio: imported on the first bulk download
+
+        return await bulk.async_download_all(
+            self, project_id, issue_id, dest_dir, jobs=jobs, overwrite=overwrite, resume=resume,
+            source_project_id=source_project_id, progress=progress,
+        )  # fmt: skip
+
+
+def _signed_client(
+    base_url: str,
+    credentials: Credentials | None,
+    clock: Clock | None,
+    timeout: Timeout,
+    max_retries: int | None,
+    retry_policy: RetryPolicy | None,
+    transport: httpx.AsyncBaseTransport | None,
+    max_connections: int,
+) -> AsyncClient:
+    """The executor of a Huawei facade: AK/SK signing, ``Credentials.resolve()`` by default."""
+    return AsyncClient(
+        base_url,
+        AkSkAuth(credentials or Credentials.resolve(), clock=clock),
+        timeout=timeout,
+        max_retries=max_retries,
+        retry_policy=retry_policy,
+        transport=transport,
+        max_connections=max_connections,
+    )
+
+
+class AsyncCodeArtsReq(AsyncFacade):
+    """CodeArts Req attachments: ``.scrum`` and ``.ipd``. A context manager.
+
+    ``region`` (or ``$HUAWEICLOUD_SDK_REGION``; no other default) or ``endpoint`` says where to
+    send (``attachkit.regions``, which honours ``$HUAWEICLOUD_SDK_REGION_PROJECTMAN_<REGION>``);
+    ``credentials`` default to ``Credentials.resolve()`` (environment, then profile file);
+    ``max_retries`` (default 3) wins over ``retry_policy.max_retries`` when both are given (the
+    policy's backoff is kept); ``clock`` replaces the signer's clock (tests only).
+    ``iam_project_id`` (default: the credentials', e.g. ``$HUAWEICLOUD_SDK_PROJECT_ID``) is the
+    IAM project id of the region, sent as ``X-Project-Id``; it is not the CodeArts project id
+    that the operations take.
+    """
+
+    scrum: AsyncScrumAttachments
+    ipd: AsyncIpdAttachments
+
+    def __init__(
+        self,
+        *,
+        region: str | None = None,
+        endpoint: str | None = None,
+        credentials: Credentials | None = None,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        clock: Clock | None = None,
+        iam_project_id: str | None = None,
+    ) -> None:
+        base_url = codearts_base_url(region, endpoint)
+        if iam_project_id is not None:
+            # Sent as X-Project-Id, as the official SDK does when it knows the IAM project.
+            credentials = dataclasses.replace(
+                credentials or Credentials.resolve(), project_id=iam_project_id
+            )
+        super().__init__(
+            _signed_client(
+                base_url,
+                credentials,
+                clock,
+                timeout,
+                max_retries,
+                retry_policy,
+                transport,
+                max_connections,
+            )
+        )
+        self.scrum = AsyncScrumAttachments(self._client)
+        self.ipd = AsyncIpdAttachments(self._client)
+
+
+class AsyncCoc(AsyncFacade):
+    """COC incident attachments: ``upload``, ``download``, ``stream``. A context manager.
+
+    ``region`` (or ``$HUAWEICLOUD_SDK_REGION``; no other default) or ``endpoint`` says where to
+    send (``attachkit.regions``); the other options as for ``CodeArtsReq``.
+    """
+
+    def __init__(
+        self,
+        *,
+        region: str | None = None,
+        endpoint: str | None = None,
+        credentials: Credentials | None = None,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        clock: Clock | None = None,
+    ) -> None:
+        base_url = coc_base_url(region, endpoint)
+        super().__init__(
+            _signed_client(
+                base_url,
+                credentials,
+                clock,
+                timeout,
+                max_retries,
+                retry_policy,
+                transport,
+                max_connections,
+            )
+        )
+
+    async def upload(
+        self,
+        source: UploadSource,
+        *,
+        filename: str | None = None,
+        ticket_type: str = TicketType.INCIDENT.value,
+        size: int | None = None,
+        progress: Progress | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> UploadResult:
+        """Upload an incident attachment (``.data.doc_id`` of the result is its id).
+
+        ``size``: as for ``CodeArtsReq.scrum.upload``.
+        """
+        validate_parameters("coc", UPLOAD_COC.operation_id, {"ticket_type": ticket_type})
+        body = upload_body(
+            "file",
+            source,
+            filename,
+            progress,
+            max_bytes=catalog.COC_MAX_BYTES,
+            extensions=catalog.COC_EXTENSIONS,
+            size=size,
+        )
+        kwargs = coc_upload._get_kwargs(
+            TicketType(ticket_type), body=UploadAttachmentBody(file=empty_file(CocFile))
+        )
+        kwargs.pop("files")
+        return await self._client.run(
+            UPLOAD_COC, kwargs, body=body, max_retries=max_retries, timeout=timeout
+        )
+
+    def _download_kwargs(self, doc_id: str, ticket_type: str) -> dict[str, Any]:
+        validate_parameters(
+            "coc", DOWNLOAD_COC.operation_id, {"ticket_type": ticket_type, "doc_id": doc_id}
+        )
+        return coc_download._get_kwargs(TicketType(ticket_type), doc_id)
+
+    async def download(
+        self,
+        doc_id: str,
+        dest: Destination,
+        *,
+        ticket_type: str = TicketType.INCIDENT.value,
+        overwrite: bool = False,
+        progress: Progress | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+        durable: bool = False,
+        checksum: Checksum | None = None,
+        resume: bool = False,
+        max_bytes: int | None = catalog.COC_MAX_BYTES,
+    ) -> DownloadResult:
+        """Stream the attachment into ``dest`` (file, directory or binary file object).
+
+        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
+        ``resume=True`` keeps a failed download's bytes and continues them next time; a larger
+        download than ``max_bytes`` (the service's documented maximum by default, None
+        where it documents none) raises ``ResponseTooLargeError``.
+        """
+        kwargs = self._download_kwargs(doc_id, ticket_type)
+        return await self._client.download(
+            DOWNLOAD_COC, kwargs, dest, overwrite=overwrite, progress=progress,
+            max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
+            resume=resume,
+            max_bytes=max_bytes,
+        )  # fmt: skip
+
+    def stream(
+        self,
+        doc_id: str,
+        *,
+        ticket_type: str = TicketType.INCIDENT.value,
+        progress: Progress | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+        max_bytes: int | None = catalog.COC_MAX_BYTES,
+    ) -> AsyncIterator[bytes]:
+        """The attachment's bytes as an iterator of chunks, resuming after a cut."""
+        kwargs = self._download_kwargs(doc_id, ticket_type)
+        return self._client.stream(
+            DOWNLOAD_COC,
+            kwargs,
+            progress=progress,
+            max_retries=max_retries,
+            timeout=timeout,
+            max_bytes=max_bytes,
+        )

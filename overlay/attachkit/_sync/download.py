@@ -1,0 +1,194 @@
+# Generated from overlay/attachkit/_async/download.py by scripts/unasync: do not edit.
+"""The download drivers: send, let ``ResumeState`` judge the answer, read, resume, sleep.
+
+``download`` writes through a ``sinks.Writer``: a small body is hashed (when asked) and
+written from the caller's thread or event loop (a page-cache write of a few KiB takes
+microseconds, less than a thread hop), a large one from the download's worker thread; the final
+commit (rename, and the fsync when ``durable=True``) runs off the event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+
+import httpx
+
+from attachkit._sync.http_errors import read_error_body
+from attachkit._synchronization import run_blocking
+from attachkit._transports import fast_read as _fast_read
+from attachkit._transports.sending import RequestSender
+from attachkit.transfer import deadlines
+from attachkit.transfer.http_errors import ErrorParser, api_error_from
+from attachkit.transfer.resume import Attempts, ResumeState
+from attachkit.transfer.retry import RetryPolicy, RetryState
+from attachkit.transfer.sinks import Writer, make_sink
+from attachkit.transfer.types import Checksum, Destination, DownloadResult, LowSpeedLimit, Progress
+
+__all__ = ["download", "stream"]
+
+
+def _body(response: httpx.Response) -> Iterator[bytes]:
+    """The body as it arrives: raw bytes (``iter_raw``: never decoded, no re-chunking copies),
+    read past h11 where ``_fast_read`` allows it. Its pace is ``ResumeState``'s low-speed
+    limit, not the one for answers read whole (``deadlines``)."""
+    deadlines.paced_elsewhere(response)
+    if response.is_stream_consumed:  # a transport that answered from memory (MockTransport)
+        yield response.content
+        return
+    _fast_read.tune_read_size(response)
+    direct = _fast_read.direct_reader(response)
+    if direct is not None:
+        for chunk in _direct_body(direct):
+            yield chunk
+        return
+    for chunk in response.iter_raw():
+        yield chunk
+
+
+def _direct_body(direct: _fast_read.Direct) -> Iterator[bytes]:
+    received = 0
+    for data in direct.buffered():
+        received += len(data)
+        yield data
+    while received < direct.length:
+        with _fast_read.read_errors():
+            wanted = min(_fast_read.READ_SIZE, direct.length - received)
+            data = direct.network.read(wanted, direct.timeout)
+        if not data:
+            raise _fast_read.short_body(received, direct.length)
+        received += len(data)
+        yield data
+
+
+def _chunks(
+    client: RequestSender,
+    request: httpx.Request,
+    state: ResumeState,
+    retry: RetryState,
+    parser: ErrorParser,
+    service: str | None,
+) -> Generator[bytes, None]:
+    attempts = Attempts(request)
+    while True:
+        try:
+            response = client.send(attempts.next(state), stream=True)
+        except httpx.TransportError as exc:
+            retry.policy.sleep(retry.after_exception(exc))
+            continue
+        try:
+            verdict = state.begin(response)
+            if verdict == "error":
+                wait = retry.after_status(response)
+                if wait is None:
+                    body = read_error_body(response)
+                    raise api_error_from(
+                        response.status_code,
+                        response.headers,
+                        body,
+                        parser,
+                        service=service,
+                        operation=retry.operation,
+                    )
+            elif verdict == "retry":
+                wait = retry.give_up()
+            else:
+                try:
+                    for raw in _body(response):
+                        data = state.take(raw)
+                        if data:
+                            yield data
+                except httpx.TransportError as exc:
+                    if state.reached_new_bytes():
+                        retry.made_progress()
+                    wait = retry.after_exception(exc)
+                else:
+                    state.finish()
+                    return
+        finally:
+            response.close()
+        retry.policy.sleep(wait)
+
+
+def download(
+    client: RequestSender,
+    request: httpx.Request,
+    dest: Destination,
+    *,
+    error_parser: ErrorParser,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+    policy: RetryPolicy | None = None,
+    service: str | None = None,
+    operation: str | None = None,
+    fallback_filename: str = "download",
+    durable: bool = False,
+    checksum: Checksum | None = None,
+    resume: bool = False,
+    max_bytes: int | None = None,
+    low_speed: LowSpeedLimit | None = LowSpeedLimit(),  # noqa: B008 - frozen, shared safely
+) -> DownloadResult:
+    """Download ``request`` (a GET built by ``client.build_request``) into ``dest``.
+
+    ``dest`` is a file path, a directory (existing, or a path ending in a separator, created
+    only once a usable answer arrived; the name comes from ``Content-Disposition``, sanitised,
+    else ``fallback_filename``) or a binary file object. ``error_parser`` is the service's
+    (``huawei_error_parser``, ``coc_error_parser``, ``text_error_parser`` or your own).
+    ``durable=True`` fsyncs the file and its directory before returning (a file path only);
+    ``checksum="sha256"`` fills ``DownloadResult.sha256``. A body in a content coding is kept
+    as sent (``DownloadResult.content_encoding`` names it), never decoded. ``max_bytes`` ends a
+    download that announces or sends more (``ResponseTooLargeError``); ``low_speed`` one that
+    stays slower than its rate for its time (``TimeoutError``; None turns that off). Raises
+    ``DestinationExistsError``, ``APIError`` subclasses, ``TransportError``/``TimeoutError``
+    after the retry budget, ``IntegrityError`` on a size mismatch, or ``LocalFileError``; no
+    partial file is left behind, unless ``resume=True``: then a failed or killed download keeps
+    ``.NAME.part`` and a sidecar (``partials``), and the next call with ``resume=True`` asks for
+    the rest only (``Range`` + ``If-Range``), or starts over when the server's file changed.
+    """
+    sink = Writer(make_sink(dest, overwrite, fallback_filename, durable, resume), checksum)
+    state = ResumeState(sink, progress, max_bytes=max_bytes, low_speed=low_speed)
+    retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
+    try:
+        # A kept part is reopened (and, with a checksum, read whole) off the event loop.
+        kept = run_blocking(lambda: sink.resume_kept(str(request.url)))
+        if kept is not None:
+            state.continue_from(*kept)
+        chunks = _chunks(client, request, state, retry, error_parser, service)
+        try:
+            for chunk in chunks:
+                sink.write(chunk)
+        finally:
+            chunks.close()
+        path = run_blocking(sink.commit)
+    except BaseException:
+        sink.discard()
+        raise
+    return state.result(path, sink.sha256)
+
+
+def stream(
+    client: RequestSender,
+    request: httpx.Request,
+    *,
+    error_parser: ErrorParser,
+    progress: Progress | None = None,
+    policy: RetryPolicy | None = None,
+    service: str | None = None,
+    operation: str | None = None,
+    max_bytes: int | None = None,
+    low_speed: LowSpeedLimit | None = LowSpeedLimit(),  # noqa: B008 - frozen, shared safely
+) -> Iterator[bytes]:
+    """The body of ``request`` as chunks of bytes, resumed across dropped connections.
+
+    Bytes already yielded cannot be taken back, so a resume that finds the file changed raises
+    ``IntegrityError``. Close the iterator (``close()``, or ``contextlib.closing`` on the sync
+    twin) if you stop early. ``max_bytes`` and ``low_speed`` as for ``download``; the bytes
+    are never decoded.
+    """
+    state = ResumeState(None, progress, max_bytes=max_bytes, low_speed=low_speed)
+    retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
+    chunks = _chunks(client, request, state, retry, error_parser, service)
+    try:
+        for chunk in chunks:
+            yield chunk
+    finally:
+        chunks.close()

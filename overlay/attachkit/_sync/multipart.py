@@ -1,0 +1,46 @@
+# Generated from overlay/attachkit/_async/multipart.py by scripts/unasync: do not edit.
+"""A ``MultipartFile`` produced chunk by chunk: the body stream httpx sends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from attachkit._synchronization import read_chunk
+from attachkit.transfer.localfiles import local_file_errors
+from attachkit.transfer.multipart import MultipartFile
+
+__all__ = ["BodyStream", "iter_body"]
+
+
+class BodyStream:
+    """A re-iterable byte stream of ``body``: each iteration starts from the first byte."""
+
+    def __init__(self, body: MultipartFile) -> None:
+        self._body = body
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter_body(self._body)
+
+
+def iter_body(body: MultipartFile) -> Iterator[bytes]:
+    body.begin()
+    yield body.preamble
+    done = 0
+    if body.data is not None:
+        while done < body.size:
+            # One chunk is copied at a time (as slicing bytes always did), so the stream
+            # yields plain bytes and the caller's buffer is never duplicated whole.
+            chunk = bytes(body.data[done : done + body.want(done)])
+            done = body.account(done, chunk)
+            yield chunk
+    else:
+        with body.open_source() as reader:
+            while done < body.size:
+                with local_file_errors(body.source_name):
+                    chunk = read_chunk(reader, body.want(done))
+                if not chunk:
+                    break
+                done = body.account(done, chunk)
+                yield chunk
+    body.check_end(done)
+    yield body.epilogue

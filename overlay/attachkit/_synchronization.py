@@ -1,0 +1,91 @@
+"""What the token rewriting of scripts/unasync cannot express, in one place (as in httpcore).
+
+Every async helper here has a sync twin under the name scripts/unasync rewrites it to
+(``AsyncLock`` → ``Lock``, ``async_run_blocking`` → ``run_blocking``), so the async sources
+in ``attachkit/_async/`` call one and their generated twins in ``attachkit/_sync/`` the other:
+a lock for tasks on one event loop against a lock for threads, and blocking file work moved
+off the event loop against the same work done in place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import threading
+from collections.abc import Callable
+from typing import BinaryIO, TypeVar
+
+import httpcore
+import httpx
+
+from attachkit._transports import connection_limits
+from attachkit._transports.pool import ShardedAsyncTransport
+
+_T = TypeVar("_T")
+
+AsyncLock = asyncio.Lock
+Lock = threading.Lock
+
+
+async def async_run_blocking(function: Callable[[], _T]) -> _T:
+    """Run ``function`` in a worker thread (an fsync, a rename), keeping the loop free."""
+    import anyio.to_thread  # brings anyio's thread pool: only a transfer pays for it
+
+    return await anyio.to_thread.run_sync(function)
+
+
+def run_blocking(function: Callable[[], _T]) -> _T:
+    return function()
+
+
+async def async_read_chunk(file: BinaryIO, size: int) -> bytes:
+    """``file.read(size)`` in a worker thread.
+
+    A disk read can block for milliseconds (or far longer on a network filesystem); one thread
+    hop per MiB costs about 50 µs and keeps the loop free.
+    """
+    import anyio.to_thread
+
+    return await anyio.to_thread.run_sync(file.read, size)
+
+
+def read_chunk(file: BinaryIO, size: int) -> bytes:
+    return file.read(size)
+
+
+def async_network_backend() -> httpcore.AsyncNetworkBackend:
+    """httpcore's anyio backend: asyncio, and trio through anyio."""
+    return httpcore.AnyIOBackend()
+
+
+def network_backend() -> httpcore.NetworkBackend:
+    return httpcore.SyncBackend()
+
+
+def async_pooled(
+    make: Callable[[httpx.Limits, ssl.SSLContext], httpx.AsyncBaseTransport],
+    max_connections: int,
+) -> httpx.AsyncBaseTransport:
+    """The async client spreads its connections over small pools (``_transports.pool``)."""
+    return ShardedAsyncTransport(max_connections, make)
+
+
+def pooled(
+    make: Callable[[httpx.Limits, ssl.SSLContext], httpx.BaseTransport], max_connections: int
+) -> httpx.BaseTransport:
+    """The sync client keeps one pool (a thread holds a connection only while it sends)."""
+    return make(connection_limits(max_connections), httpx.create_ssl_context())
+
+
+__all__ = [
+    "AsyncLock",
+    "Lock",
+    "async_network_backend",
+    "async_pooled",
+    "async_read_chunk",
+    "async_run_blocking",
+    "network_backend",
+    "pooled",
+    "read_chunk",
+    "run_blocking",
+]

@@ -1,1 +1,0 @@
-"""The async facades: the single source their sync twins in ``clients/_sync/`` come from."""

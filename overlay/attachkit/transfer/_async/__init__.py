@@ -1,1 +1,0 @@
-"""The transfer drivers: written once as async code in ``_async/``; ``_sync/`` is generated."""

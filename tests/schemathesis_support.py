@@ -22,7 +22,7 @@ from attachkit.credentials import Credentials
 EXCLUDED_CHECKS = {
     # The AK/SK signature is computed per request by a requests auth hook below and the session
     # token is a session header, so schemathesis's probes cannot strip them: every probe would
-    # be re-authenticated and reported as "auth ignored". tests/test_mock_auth.py asserts the
+    # be re-authenticated and reported as "auth ignored". tests/mock/test_mock_auth.py asserts the
     # 401s for a missing, bad, stale or locked signature and a missing/invalid/expired token.
     "ignored_auth": "credentials are added below schemathesis, so its probes cannot remove them",
     # Needs two identities with separate data; the real services share one tenant per account

@@ -1,4 +1,4 @@
-"""README "Using it", as written there (it runs against the mock: tests/test_readme.py).
+"""README "Using it", as written there (it runs against the mock: tests/scenarios/test_readme.py).
 
 tests/test_typing.py checks that this body and the README's code block are the same text, and
 that this file is ``mypy --strict`` clean.

@@ -17,7 +17,7 @@ else the mock's development user. Nothing secret is printed.
 
 Signing happens on the final request (a ``requests`` auth callable), beneath schemathesis: its
 ``ignored_auth`` probes cannot remove it, which is why ``schemathesis.toml`` turns that check
-off (tests/test_mock_auth.py asserts every refusal directly).
+off (tests/mock/test_mock_auth.py asserts every refusal directly).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The repository's ``schemathesis.toml`` names the hooks module that signs CodeArt
 requests and logs WorldServer in; the mock stores the attachments the specs' examples name. The
 runs here are bounded: the examples phase (every documented example, once), then fuzzing and
 stateful runs of a few examples each (the coverage phase is left to ``st run`` by hand and to
-tests/test_schemathesis_mock.py).
+tests/mock/test_schemathesis_mock.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 
 from attachkit.mock import MockConfig, MockServer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ST = Path(sys.executable).parent / "st"
 SERVICES = ("codearts-req", "coc", "worldserver")
 

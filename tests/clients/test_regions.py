@@ -111,7 +111,7 @@ def test_cli_without_a_region_is_a_usage_error(
 def test_readme_lists_every_region() -> None:
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Regions and endpoints", 1)[1].split("\n## ", 1)[0]
     for service in regions.SERVICES.values():
         for region, url in service.regions.items():

@@ -111,7 +111,7 @@ def _cases() -> list[Any]:
                 if parameter["in"] == "header":
                     # Not an argument of the facade's call: X-Project-Id comes from the
                     # credentials, and WorldServer's header filters repeat its query filters,
-                    # whose cases are here (tests/test_worldserver_filters.py sends them).
+                    # whose cases are here (tests/clients/test_worldserver_filters.py sends them).
                     continue
                 schema = specs.resolve_ref(spec, parameter.get("schema", {}))
                 for label, value in bad_values(schema).items():

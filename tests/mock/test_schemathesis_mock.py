@@ -8,7 +8,7 @@ Excluded checks, with reasons (see ``schemathesis_support.EXCLUDED_CHECKS``):
 
 - ``ignored_auth``: credentials are attached beneath schemathesis (a requests auth hook that
   signs each request, a session header for the token), so its "remove the auth" probes get
-  re-authenticated; tests/test_mock_auth.py covers every refusal directly instead.
+  re-authenticated; tests/mock/test_mock_auth.py covers every refusal directly instead.
 - ``object_level_authorization``: needs two identities with private data; neither the services
   nor the mock have per-identity ownership inside an account.
 

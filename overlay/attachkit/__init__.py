@@ -49,6 +49,10 @@ if TYPE_CHECKING:
     from attachkit.facades import CodeArtsReq as CodeArtsReq
     from attachkit.facades import WorldServer as WorldServer
     from attachkit.facades import WorldServerSession as WorldServerSession
+    from attachkit.options import CallOptions as CallOptions
+    from attachkit.options import DownloadOptions as DownloadOptions
+    from attachkit.options import StreamOptions as StreamOptions
+    from attachkit.options import UploadOptions as UploadOptions
     from attachkit.transfer import DownloadResult as DownloadResult
     from attachkit.transfer import RetryPolicy as RetryPolicy
 
@@ -67,6 +71,10 @@ _LAZY = {
     "WorldServer": "attachkit.facades",
     "AsyncWorldServer": "attachkit.facades",
     "DownloadResult": "attachkit.transfer",
+    "CallOptions": "attachkit.options",
+    "DownloadOptions": "attachkit.options",
+    "StreamOptions": "attachkit.options",
+    "UploadOptions": "attachkit.options",
     "RetryPolicy": "attachkit.transfer",
     "copy": "attachkit.copying",
     "acopy": "attachkit.copying",

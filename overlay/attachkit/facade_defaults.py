@@ -12,7 +12,8 @@ import attrs
 import httpx
 
 from attachkit.errors import ConfigurationError, ValidationError
-from attachkit.transfer import MultipartFile, Progress, RetryPolicy
+from attachkit.options import UploadOptions
+from attachkit.transfer import MultipartFile, RetryPolicy
 from attachkit.transfer.types import UploadSource
 from attachkit.validation import validate_filename
 
@@ -20,7 +21,6 @@ MB = 1024 * 1024
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_MAX_CONNECTIONS = 100
-Timeout = float | httpx.Timeout | None
 
 _File = TypeVar("_File")
 
@@ -37,20 +37,20 @@ def empty_file(file_class: Callable[..., _File]) -> _File:
 def upload_body(
     field: str,
     source: UploadSource,
-    filename: str | None,
-    progress: Progress | None,
+    options: UploadOptions,
     *,
     max_bytes: int | None = None,
     extensions: tuple[str, ...] | None = None,
-    size: int | None = None,
 ) -> MultipartFile:
     """The streamed multipart body, after the checks the service would fail it on anyway.
 
-    ``size`` is the byte count of ``source``: required for a non-seekable file object (a pipe),
-    whose length cannot be measured up front, and checked against any other source.
+    ``options.size`` is the byte count of ``source``: required for a non-seekable file object
+    (a pipe), whose length cannot be measured up front, and checked against any other source.
     ``max_bytes`` is the service's documented limit; None where it documents none.
     """
-    body = MultipartFile(field, source, filename=filename, progress=progress, size=size)
+    body = MultipartFile(
+        field, source, filename=options.filename, progress=options.progress, size=options.size
+    )
     validate_filename(body.filename)
     if extensions is not None and not body.filename.lower().endswith(extensions):
         raise ValidationError(

@@ -641,13 +641,15 @@ def test_ipd_list_sends_and_validates_source_project_id() -> None:
 
 def test_upload_size_limit_is_optional_and_placeholders_are_empty_files() -> None:
     from attachkit.facade_defaults import empty_file, upload_body
+    from attachkit.options import UploadOptions
     from coc_client.types import File as CocFile
     from worldserver_client.types import File as WsFile
 
     # WorldServer documents no limit: no max_bytes, no check (it used to pass 2**63).
-    assert upload_body("file", b"x" * 1000, "a.txt", None).size == 1000
+    named = UploadOptions(filename="a.txt")
+    assert upload_body("file", b"x" * 1000, named).size == 1000
     with pytest.raises(errors.ValidationError, match="at most 10 bytes"):
-        upload_body("file", b"x" * 1000, "a.txt", None, max_bytes=10)
+        upload_body("file", b"x" * 1000, named, max_bytes=10)
     for file_class in (CocFile, WsFile):
         placeholder = empty_file(file_class)
         assert isinstance(placeholder, file_class)

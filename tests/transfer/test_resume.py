@@ -19,7 +19,6 @@ import attrs
 import httpx
 import pytest
 
-from attachkit._sync.download import download
 from attachkit._sync.transport import BoundedTransport
 from attachkit.auth import AkSkAuth
 from attachkit.cli import main
@@ -28,6 +27,7 @@ from attachkit.errors import TransportError
 from attachkit.mock import MockServer
 from attachkit.transfer import RetryPolicy, huawei_error_parser
 from attachkit.transfer.partials import Sidecar, list_partials, part_path, sidecar_path
+from tests.engine import download
 from tests.mock_helpers import scrum_path, upload_scrum
 
 MiB = 1024 * 1024
@@ -88,7 +88,7 @@ import os, signal, sys
 import httpx
 from attachkit.credentials import Credentials
 from attachkit.auth import AkSkAuth
-from attachkit._sync.download import download
+from tests.engine import download
 from attachkit.transfer import huawei_error_parser
 
 base_url, path, target, kill_at = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])

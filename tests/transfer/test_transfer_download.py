@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import hashlib
 import importlib
 import io
@@ -24,8 +23,6 @@ import attrs
 import httpx
 import pytest
 
-from attachkit._async import download as async_engine
-from attachkit._sync import download as sync_engine
 from attachkit.errors import (
     DestinationExistsError,
     IntegrityError,
@@ -33,13 +30,10 @@ from attachkit.errors import (
     ServerError,
     TransportError,
 )
-from attachkit.transfer import DownloadResult, RetryPolicy, text_error_parser
+from attachkit.transfer import DownloadResult, RetryPolicy
+from tests.engine import async_download, async_stream, download, stream
 
 # The engine has no default error parser: a facade passes its service's, as these do.
-download = functools.partial(sync_engine.download, error_parser=text_error_parser)
-async_download = functools.partial(async_engine.async_download, error_parser=text_error_parser)
-stream = functools.partial(sync_engine.stream, error_parser=text_error_parser)
-async_stream = functools.partial(async_engine.async_stream, error_parser=text_error_parser)
 
 CONTENT = bytes(range(256)) * 4096 + b"tail\r\n--+++end"  # ~1 MiB, not chunk-aligned
 
@@ -866,5 +860,5 @@ def test_an_unknown_checksum_is_refused_before_sending(
 ) -> None:
     url, behaviour = server
     with httpx.Client() as client, pytest.raises(ValueError, match="checksum"):
-        download(client, _get(url), tmp_path / "out.bin", checksum="md5")  # type: ignore[arg-type]
+        download(client, _get(url), tmp_path / "out.bin", checksum="md5")
     assert behaviour.requests == [] and list(tmp_path.iterdir()) == []

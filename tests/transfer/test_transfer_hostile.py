@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import functools
 import importlib
 import os
 import socket
@@ -23,8 +22,6 @@ import httpx
 import pytest
 
 from attachkit import Credentials
-from attachkit._async import download as async_engine
-from attachkit._sync import download as sync_engine
 from attachkit.errors import (
     IntegrityError,
     LocalFileError,
@@ -33,14 +30,11 @@ from attachkit.errors import (
     TransportError,
 )
 from attachkit.facades import CodeArtsReq
-from attachkit.transfer import LowSpeedLimit, RetryPolicy, text_error_parser
+from attachkit.transfer import LowSpeedLimit, RetryPolicy
 from attachkit.transfer.partials import list_partials, remove_partials
+from tests.engine import async_download, async_stream, download, stream
 from tests.hostile_server import Answer, HostileServer, head
 
-download = functools.partial(sync_engine.download, error_parser=text_error_parser)
-async_download = functools.partial(async_engine.async_download, error_parser=text_error_parser)
-stream = functools.partial(sync_engine.stream, error_parser=text_error_parser)
-async_stream = functools.partial(async_engine.async_stream, error_parser=text_error_parser)
 pytestmark = pytest.mark.timeout(60)
 
 LENGTH = 100_000
@@ -440,7 +434,7 @@ def test_an_upload_source_that_is_missing_or_a_directory_is_a_local_file_error(
 
 KILLED_CLIENT = """
 import sys, httpx
-from attachkit._sync.download import download
+from tests.engine import download
 from attachkit.transfer import text_error_parser
 with httpx.Client() as client:
     download(client, httpx.Request("GET", sys.argv[1]), sys.argv[2], error_parser=text_error_parser)

@@ -29,17 +29,15 @@ from attachkit._transports.sending import AsyncRequestSender
 from attachkit.facade_defaults import (
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_TIMEOUT,
-    Timeout,
     check_proxy_environment,
     client_policy,
 )
 from attachkit.operations import Operation, is_idempotent
+from attachkit.options import CallOptions, DownloadOptions, StreamOptions, Timeout
 from attachkit.transfer import (
-    Checksum,
     Destination,
     DownloadResult,
     MultipartFile,
-    Progress,
     RetryPolicy,
     transport_error_from,
 )
@@ -126,10 +124,9 @@ class AsyncClient:
         self,
         operation: Operation[T],
         kwargs: dict[str, Any],
+        options: CallOptions,
         *,
         body: MultipartFile | None = None,
-        max_retries: int | None = None,
-        timeout: Timeout = None,
     ) -> T:
         """Send one request (an upload when ``body`` is given); the parsed success answer.
 
@@ -138,14 +135,14 @@ class AsyncClient:
         """
         build: Callable[[], httpx.Request]
         if body is None:
-            build = lambda: self._request(kwargs, timeout)  # noqa: E731
+            build = lambda: self._request(kwargs, options.timeout)  # noqa: E731
         else:
-            build = lambda: self._upload_request(kwargs, body, timeout)  # noqa: E731
+            build = lambda: self._upload_request(kwargs, body, options.timeout)  # noqa: E731
         try:
             response = await async_send_with_retries(
                 self._sender,
                 build,
-                self._call_policy(max_retries),
+                self._call_policy(options.max_retries),
                 idempotent=body is None and is_idempotent(kwargs),
                 replayable=body is None or body.replayable,
                 stream=True,
@@ -170,53 +167,35 @@ class AsyncClient:
         operation: Operation[Any],
         kwargs: dict[str, Any],
         dest: Destination,
-        *,
-        overwrite: bool,
-        progress: Progress | None,
-        max_retries: int | None,
-        timeout: Timeout,
-        durable: bool = False,
-        checksum: Checksum | None = None,
-        resume: bool = False,
-        max_bytes: int | None = None,
+        options: DownloadOptions,
     ) -> DownloadResult:
         """Stream the GET that ``kwargs`` describe into ``dest``, resuming after a cut."""
         return await async_download(
             self._sender,
-            self._request(kwargs, timeout, DOWNLOAD_HEADERS),
+            self._request(kwargs, options.timeout, DOWNLOAD_HEADERS),
             dest,
-            overwrite=overwrite,
-            progress=progress,
-            policy=self._call_policy(max_retries),
+            options,
+            policy=self._call_policy(options.max_retries),
             error_parser=operation.error_parser,
             service=operation.service,
             operation=operation.operation_id,
-            durable=durable,
-            checksum=checksum,
-            resume=resume,
-            max_bytes=max_bytes,
         )
 
     def stream(
         self,
         operation: Operation[Any],
         kwargs: dict[str, Any],
-        *,
-        progress: Progress | None,
-        max_retries: int | None,
-        timeout: Timeout,
-        max_bytes: int | None = None,
+        options: StreamOptions,
     ) -> AsyncIterator[bytes]:
         """The body of the GET that ``kwargs`` describe, chunk by chunk, resuming after a cut."""
         return async_stream(
             self._sender,
-            self._request(kwargs, timeout, DOWNLOAD_HEADERS),
-            progress=progress,
-            policy=self._call_policy(max_retries),
+            self._request(kwargs, options.timeout, DOWNLOAD_HEADERS),
+            options,
+            policy=self._call_policy(options.max_retries),
             error_parser=operation.error_parser,
             service=operation.service,
             operation=operation.operation_id,
-            max_bytes=max_bytes,
         )
 
     def _call_policy(self, max_retries: int | None) -> RetryPolicy:

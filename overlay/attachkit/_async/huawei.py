@@ -11,7 +11,7 @@ import dataclasses
 import os
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import httpx
 
@@ -33,12 +33,22 @@ from attachkit.catalog import (
 from attachkit.credentials import Credentials
 from attachkit.facade_defaults import (
     DEFAULT_MAX_CONNECTIONS,
-    Timeout,
     empty_file,
     given,
     upload_body,
 )
-from attachkit.transfer import Checksum, Destination, DownloadResult, Progress, RetryPolicy
+from attachkit.options import (
+    CallKeywords,
+    CallOptions,
+    DownloadKeywords,
+    DownloadOptions,
+    StreamKeywords,
+    StreamOptions,
+    Timeout,
+    UploadKeywords,
+    UploadOptions,
+)
+from attachkit.transfer import Destination, DownloadResult, Progress, RetryPolicy
 from attachkit.transfer.types import UploadSource
 from attachkit.validation import validate_parameters
 from coc_client.api.attachments import download_attachment as coc_download
@@ -80,34 +90,29 @@ class AsyncScrumAttachments:
         project_id: str,
         issue_id: int | str,
         source: UploadSource,
-        *,
-        filename: str | None = None,
-        size: int | None = None,
-        progress: Progress | None = None,
-        max_retries: int | None = None,
-        timeout: Timeout = None,
+        options: UploadOptions | None = None,
+        **keywords: Unpack[UploadKeywords],
     ) -> ScrumAttachment:
         """Upload ``source`` (a path, binary file object or bytes) to the work item.
 
-        ``size`` is the number of bytes ``source`` holds. It is needed only for a non-seekable
-        file object (a pipe), whose length cannot be measured; such a body is read once, so
-        the upload is never retried.
+        The options (``attachkit.UploadOptions``, its fields as keywords, or both):
+        ``filename``, ``progress``, ``timeout``, ``max_retries`` and ``size``, the number of
+        bytes ``source`` holds. ``size`` is needed only for a non-seekable file object (a pipe),
+        whose length cannot be measured; such a body is read once, so the upload is never
+        retried.
         """
         validate_parameters(
             "codearts-req",
             UPLOAD_SCRUM.operation_id,
             {"project_id": project_id, "issue_id": issue_id},
         )
-        body = upload_body(
-            "attachment", source, filename, progress, max_bytes=catalog.SCRUM_MAX_BYTES, size=size
-        )
+        call = UploadOptions.build(options, keywords)
+        body = upload_body("attachment", source, call, max_bytes=catalog.SCRUM_MAX_BYTES)
         kwargs = upload_scrum_attachment._get_kwargs(
             project_id, int(issue_id), body=AttachmentUpload(attachment=empty_file(File))
         )
         kwargs.pop("files")
-        return await self._client.run(
-            UPLOAD_SCRUM, kwargs, body=body, max_retries=max_retries, timeout=timeout
-        )
+        return await self._client.run(UPLOAD_SCRUM, kwargs, call, body=body)
 
     def _download_kwargs(
         self, project_id: str, issue_id: int | str, attachment_id: str
@@ -125,61 +130,42 @@ class AsyncScrumAttachments:
         issue_id: int | str,
         attachment_id: int | str,
         dest: Destination,
-        *,
-        overwrite: bool = False,
-        progress: Progress | None = None,
-        max_retries: int | None = None,
-        timeout: Timeout = None,
-        durable: bool = False,
-        checksum: Checksum | None = None,
-        resume: bool = False,
-        max_bytes: int | None = catalog.SCRUM_MAX_BYTES,
+        options: DownloadOptions | None = None,
+        **keywords: Unpack[DownloadKeywords],
     ) -> DownloadResult:
         """Stream the attachment into ``dest`` (file, directory or binary file object).
 
+        The options (``attachkit.DownloadOptions``, its fields as keywords, or both):
         ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
         ``resume=True`` keeps a failed download's bytes and continues them next time; a larger
-        download than ``max_bytes`` (the service's documented maximum by default, None
-        where it documents none) raises ``ResponseTooLargeError``.
+        download than ``max_bytes`` (the service's documented maximum by default, None for no
+        bound) raises ``ResponseTooLargeError``; ``overwrite``, ``progress``, ``timeout``,
+        ``max_retries``.
         """
         kwargs = self._download_kwargs(project_id, issue_id, str(attachment_id))
-        return await self._client.download(
-            DOWNLOAD_SCRUM, kwargs, dest, overwrite=overwrite, progress=progress,
-            max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
-            resume=resume,
-            max_bytes=max_bytes,
-        )  # fmt: skip
+        call = DownloadOptions.build(options, keywords).limited_to(catalog.SCRUM_MAX_BYTES)
+        return await self._client.download(DOWNLOAD_SCRUM, kwargs, dest, call)
 
     def stream(
         self,
         project_id: str,
         issue_id: int | str,
         attachment_id: int | str,
-        *,
-        progress: Progress | None = None,
-        max_retries: int | None = None,
-        timeout: Timeout = None,
-        max_bytes: int | None = catalog.SCRUM_MAX_BYTES,
+        options: StreamOptions | None = None,
+        **keywords: Unpack[StreamKeywords],
     ) -> AsyncIterator[bytes]:
         """The attachment's bytes as an iterator of chunks, resuming after a cut."""
         kwargs = self._download_kwargs(project_id, issue_id, str(attachment_id))
-        return self._client.stream(
-            DOWNLOAD_SCRUM,
-            kwargs,
-            progress=progress,
-            max_retries=max_retries,
-            timeout=timeout,
-            max_bytes=max_bytes,
-        )
+        call = StreamOptions.build(options, keywords).limited_to(catalog.SCRUM_MAX_BYTES)
+        return self._client.stream(DOWNLOAD_SCRUM, kwargs, call)
 
     async def delete(
         self,
         project_id: str,
         issue_id: int | str,
         attachment_id: int | str,
-        *,
-        max_retries: int | None = None,
-        timeout: Timeout = None,
+        options: CallOptions | None = None,
+        **keywords: Unpack[CallKeywords],
     ) -> None:
         """Unlink the attachment from the work item (and delete it if it was uploaded there)."""
         validate_parameters(
@@ -188,7 +174,7 @@ class AsyncScrumAttachments:
             {"project_id": project_id, "issue_id": issue_id, "attachment_id": str(attachment_id)},
         )
         kwargs = delete_scrum_attachment._get_kwargs(project_id, int(issue_id), str(attachment_id))
-        await self._client.run(DELETE_SCRUM, kwargs, max_retries=max_retries, timeout=timeout)
+        await self._client.run(DELETE_SCRUM, kwargs, CallOptions.build(options, keywords))
 
 
 class AsyncIpdAttachments:
@@ -202,12 +188,8 @@ class AsyncIpdAttachments:
         project_id: str,
         issue_id: str,
         source: UploadSource,
-        *,
-        filename: str | None = None,
-        size: int | None = None,
-        progress: Progress | None = None,
-        max_retries: int | None = None,
-        timeout: Timeout = None,
+        options: UploadOptions | None = None,
+        **keywords: Unpack[UploadKeywords],
     ) -> IpdUploadResult:
         """Upload ``source`` and associate it with the work item (its ``result`` lists it).
 
@@ -218,25 +200,22 @@ class AsyncIpdAttachments:
             UPLOAD_IPD.operation_id,
             {"project_id": project_id, "issue_id": issue_id},
         )
-        body = upload_body(
-            "attachment", source, filename, progress, max_bytes=catalog.IPD_MAX_BYTES, size=size
-        )
+        call = UploadOptions.build(options, keywords)
+        body = upload_body("attachment", source, call, max_bytes=catalog.IPD_MAX_BYTES)
         kwargs = upload_ipd_attachment._get_kwargs(
             project_id, str(issue_id), body=AttachmentUpload(attachment=empty_file(File))
         )
         kwargs.pop("files")
-        return await self._client.run(
-            UPLOAD_IPD, kwargs, body=body, max_retries=max_retries, timeout=timeout
-        )
+        return await self._client.run(UPLOAD_IPD, kwargs, call, body=body)
 
     async def list(
         self,
         project_id: str,
         issue_id: str,
+        options: CallOptions | None = None,
         *,
         source_project_id: str | None = None,
-        max_retries: int | None = None,
-        timeout: Timeout = None,
+        **keywords: Unpack[CallKeywords],
     ) -> IpdAttachmentList:
         """The work item's attachments (its ``result`` is the list)."""
         params = {
@@ -248,7 +227,7 @@ class AsyncIpdAttachments:
         kwargs = list_ipd_attachments._get_kwargs(
             project_id, issue_id=str(issue_id), **given(source_project_id=source_project_id)
         )
-        return await self._client.run(LIST_IPD, kwargs, max_retries=max_retries, timeout=timeout)
+        return await self._client.run(LIST_IPD, kwargs, CallOptions.build(options, keywords))
 
     def _download_kwargs(self, project_id: str, attachment_id: str) -> dict[str, Any]:
         validate_parameters(
@@ -263,51 +242,33 @@ class AsyncIpdAttachments:
         project_id: str,
         attachment_id: str,
         dest: Destination,
-        *,
-        overwrite: bool = False,
-        progress: Progress | None = None,
-        max_retries: int | None = None,
-        timeout: Timeout = None,
-        durable: bool = False,
-        checksum: Checksum | None = None,
-        resume: bool = False,
-        max_bytes: int | None = catalog.IPD_MAX_BYTES,
+        options: DownloadOptions | None = None,
+        **keywords: Unpack[DownloadKeywords],
     ) -> DownloadResult:
         """Stream the attachment into ``dest`` (file, directory or binary file object).
 
+        The options (``attachkit.DownloadOptions``, its fields as keywords, or both):
         ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
         ``resume=True`` keeps a failed download's bytes and continues them next time; a larger
-        download than ``max_bytes`` (the service's documented maximum by default, None
-        where it documents none) raises ``ResponseTooLargeError``.
+        download than ``max_bytes`` (the service's documented maximum by default, None for no
+        bound) raises ``ResponseTooLargeError``; ``overwrite``, ``progress``, ``timeout``,
+        ``max_retries``.
         """
         kwargs = self._download_kwargs(project_id, str(attachment_id))
-        return await self._client.download(
-            DOWNLOAD_IPD, kwargs, dest, overwrite=overwrite, progress=progress,
-            max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
-            resume=resume,
-            max_bytes=max_bytes,
-        )  # fmt: skip
+        call = DownloadOptions.build(options, keywords).limited_to(catalog.IPD_MAX_BYTES)
+        return await self._client.download(DOWNLOAD_IPD, kwargs, dest, call)
 
     def stream(
         self,
         project_id: str,
         attachment_id: str,
-        *,
-        progress: Progress | None = None,
-        max_retries: int | None = None,
-        timeout: Timeout = None,
-        max_bytes: int | None = catalog.IPD_MAX_BYTES,
+        options: StreamOptions | None = None,
+        **keywords: Unpack[StreamKeywords],
     ) -> AsyncIterator[bytes]:
         """The attachment's bytes as an iterator of chunks, resuming after a cut."""
         kwargs = self._download_kwargs(project_id, str(attachment_id))
-        return self._client.stream(
-            DOWNLOAD_IPD,
-            kwargs,
-            progress=progress,
-            max_retries=max_retries,
-            timeout=timeout,
-            max_bytes=max_bytes,
-        )
+        call = StreamOptions.build(options, keywords).limited_to(catalog.IPD_MAX_BYTES)
+        return self._client.stream(DOWNLOAD_IPD, kwargs, call)
 
     async def download_all(
         self,
@@ -446,35 +407,25 @@ class AsyncCoc(AsyncFacade):
     async def upload(
         self,
         source: UploadSource,
+        options: UploadOptions | None = None,
         *,
-        filename: str | None = None,
         ticket_type: str = TicketType.INCIDENT.value,
-        size: int | None = None,
-        progress: Progress | None = None,
-        max_retries: int | None = None,
-        timeout: Timeout = None,
+        **keywords: Unpack[UploadKeywords],
     ) -> UploadResult:
         """Upload an incident attachment (``.data.doc_id`` of the result is its id).
 
         ``size``: as for ``CodeArtsReq.scrum.upload``.
         """
         validate_parameters("coc", UPLOAD_COC.operation_id, {"ticket_type": ticket_type})
+        call = UploadOptions.build(options, keywords)
         body = upload_body(
-            "file",
-            source,
-            filename,
-            progress,
-            max_bytes=catalog.COC_MAX_BYTES,
-            extensions=catalog.COC_EXTENSIONS,
-            size=size,
+            "file", source, call, max_bytes=catalog.COC_MAX_BYTES, extensions=catalog.COC_EXTENSIONS
         )
         kwargs = coc_upload._get_kwargs(
             TicketType(ticket_type), body=UploadAttachmentBody(file=empty_file(CocFile))
         )
         kwargs.pop("files")
-        return await self._client.run(
-            UPLOAD_COC, kwargs, body=body, max_retries=max_retries, timeout=timeout
-        )
+        return await self._client.run(UPLOAD_COC, kwargs, call, body=body)
 
     def _download_kwargs(self, doc_id: str, ticket_type: str) -> dict[str, Any]:
         validate_parameters(
@@ -486,49 +437,33 @@ class AsyncCoc(AsyncFacade):
         self,
         doc_id: str,
         dest: Destination,
+        options: DownloadOptions | None = None,
         *,
         ticket_type: str = TicketType.INCIDENT.value,
-        overwrite: bool = False,
-        progress: Progress | None = None,
-        max_retries: int | None = None,
-        timeout: Timeout = None,
-        durable: bool = False,
-        checksum: Checksum | None = None,
-        resume: bool = False,
-        max_bytes: int | None = catalog.COC_MAX_BYTES,
+        **keywords: Unpack[DownloadKeywords],
     ) -> DownloadResult:
         """Stream the attachment into ``dest`` (file, directory or binary file object).
 
+        The options (``attachkit.DownloadOptions``, its fields as keywords, or both):
         ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
         ``resume=True`` keeps a failed download's bytes and continues them next time; a larger
-        download than ``max_bytes`` (the service's documented maximum by default, None
-        where it documents none) raises ``ResponseTooLargeError``.
+        download than ``max_bytes`` (the service's documented maximum by default, None for no
+        bound) raises ``ResponseTooLargeError``; ``overwrite``, ``progress``, ``timeout``,
+        ``max_retries``.
         """
         kwargs = self._download_kwargs(doc_id, ticket_type)
-        return await self._client.download(
-            DOWNLOAD_COC, kwargs, dest, overwrite=overwrite, progress=progress,
-            max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
-            resume=resume,
-            max_bytes=max_bytes,
-        )  # fmt: skip
+        call = DownloadOptions.build(options, keywords).limited_to(catalog.COC_MAX_BYTES)
+        return await self._client.download(DOWNLOAD_COC, kwargs, dest, call)
 
     def stream(
         self,
         doc_id: str,
+        options: StreamOptions | None = None,
         *,
         ticket_type: str = TicketType.INCIDENT.value,
-        progress: Progress | None = None,
-        max_retries: int | None = None,
-        timeout: Timeout = None,
-        max_bytes: int | None = catalog.COC_MAX_BYTES,
+        **keywords: Unpack[StreamKeywords],
     ) -> AsyncIterator[bytes]:
         """The attachment's bytes as an iterator of chunks, resuming after a cut."""
         kwargs = self._download_kwargs(doc_id, ticket_type)
-        return self._client.stream(
-            DOWNLOAD_COC,
-            kwargs,
-            progress=progress,
-            max_retries=max_retries,
-            timeout=timeout,
-            max_bytes=max_bytes,
-        )
+        call = StreamOptions.build(options, keywords).limited_to(catalog.COC_MAX_BYTES)
+        return self._client.stream(DOWNLOAD_COC, kwargs, call)

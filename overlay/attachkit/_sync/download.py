@@ -17,12 +17,13 @@ from attachkit._sync.http_errors import read_error_body
 from attachkit._synchronization import run_blocking
 from attachkit._transports import fast_read as _fast_read
 from attachkit._transports.sending import RequestSender
+from attachkit.options import DownloadOptions, StreamOptions
 from attachkit.transfer import deadlines
 from attachkit.transfer.http_errors import ErrorParser, api_error_from
 from attachkit.transfer.resume import Attempts, ResumeState
 from attachkit.transfer.retry import RetryPolicy, RetryState
 from attachkit.transfer.sinks import Writer, make_sink
-from attachkit.transfer.types import Checksum, Destination, DownloadResult, LowSpeedLimit, Progress
+from attachkit.transfer.types import Destination, DownloadResult, LowSpeedLimit
 
 __all__ = ["download", "stream"]
 
@@ -113,18 +114,13 @@ def download(
     client: RequestSender,
     request: httpx.Request,
     dest: Destination,
+    options: DownloadOptions,
     *,
     error_parser: ErrorParser,
-    overwrite: bool = False,
-    progress: Progress | None = None,
     policy: RetryPolicy | None = None,
     service: str | None = None,
     operation: str | None = None,
     fallback_filename: str = "download",
-    durable: bool = False,
-    checksum: Checksum | None = None,
-    resume: bool = False,
-    max_bytes: int | None = None,
     low_speed: LowSpeedLimit | None = LowSpeedLimit(),  # noqa: B008 - frozen, shared safely
 ) -> DownloadResult:
     """Download ``request`` (a GET built by ``client.build_request``) into ``dest``.
@@ -133,19 +129,23 @@ def download(
     only once a usable answer arrived; the name comes from ``Content-Disposition``, sanitised,
     else ``fallback_filename``) or a binary file object. ``error_parser`` is the service's
     (``huawei_error_parser``, ``coc_error_parser``, ``text_error_parser`` or your own).
-    ``durable=True`` fsyncs the file and its directory before returning (a file path only);
+    ``options`` (``attachkit.options.DownloadOptions``) says what to do with the file:
+    ``durable`` fsyncs the file and its directory before returning (a file path only);
     ``checksum="sha256"`` fills ``DownloadResult.sha256``. A body in a content coding is kept
     as sent (``DownloadResult.content_encoding`` names it), never decoded. ``max_bytes`` ends a
     download that announces or sends more (``ResponseTooLargeError``); ``low_speed`` one that
     stays slower than its rate for its time (``TimeoutError``; None turns that off). Raises
     ``DestinationExistsError``, ``APIError`` subclasses, ``TransportError``/``TimeoutError``
     after the retry budget, ``IntegrityError`` on a size mismatch, or ``LocalFileError``; no
-    partial file is left behind, unless ``resume=True``: then a failed or killed download keeps
-    ``.NAME.part`` and a sidecar (``partials``), and the next call with ``resume=True`` asks for
+    partial file is left behind, unless ``resume``: then a failed or killed download keeps
+    ``.NAME.part`` and a sidecar (``partials``), and the next call with ``resume`` asks for
     the rest only (``Range`` + ``If-Range``), or starts over when the server's file changed.
     """
-    sink = Writer(make_sink(dest, overwrite, fallback_filename, durable, resume), checksum)
-    state = ResumeState(sink, progress, max_bytes=max_bytes, low_speed=low_speed)
+    sink = Writer(
+        make_sink(dest, options.overwrite, fallback_filename, options.durable, options.resume),
+        options.checksum,
+    )
+    state = ResumeState(sink, options.progress, max_bytes=options.byte_limit, low_speed=low_speed)
     retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
     try:
         # A kept part is reopened (and, with a checksum, read whole) off the event loop.
@@ -168,23 +168,22 @@ def download(
 def stream(
     client: RequestSender,
     request: httpx.Request,
+    options: StreamOptions = StreamOptions(),  # noqa: B008 - frozen, shared safely
     *,
     error_parser: ErrorParser,
-    progress: Progress | None = None,
     policy: RetryPolicy | None = None,
     service: str | None = None,
     operation: str | None = None,
-    max_bytes: int | None = None,
     low_speed: LowSpeedLimit | None = LowSpeedLimit(),  # noqa: B008 - frozen, shared safely
 ) -> Iterator[bytes]:
     """The body of ``request`` as chunks of bytes, resumed across dropped connections.
 
     Bytes already yielded cannot be taken back, so a resume that finds the file changed raises
     ``IntegrityError``. Close the iterator (``close()``, or ``contextlib.closing`` on the sync
-    twin) if you stop early. ``max_bytes`` and ``low_speed`` as for ``download``; the bytes
+    twin) if you stop early. ``options.max_bytes`` and ``low_speed`` as for ``download``; the bytes
     are never decoded.
     """
-    state = ResumeState(None, progress, max_bytes=max_bytes, low_speed=low_speed)
+    state = ResumeState(None, options.progress, max_bytes=options.byte_limit, low_speed=low_speed)
     retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
     chunks = _chunks(client, request, state, retry, error_parser, service)
     try:

@@ -10,7 +10,7 @@ in now. The sync twin ``WorldServer`` is generated from the async source by
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
 
@@ -20,12 +20,20 @@ from attachkit._sync.worldserver_session import WorldServerSession
 from attachkit.catalog import GET_WS_FILES, UPLOAD_WS
 from attachkit.facade_defaults import (
     DEFAULT_MAX_CONNECTIONS,
-    Timeout,
     empty_file,
     given,
     upload_body,
 )
-from attachkit.transfer import Checksum, Destination, DownloadResult, Progress, RetryPolicy
+from attachkit.options import (
+    DownloadKeywords,
+    DownloadOptions,
+    StreamKeywords,
+    StreamOptions,
+    Timeout,
+    UploadKeywords,
+    UploadOptions,
+)
+from attachkit.transfer import Destination, DownloadResult, RetryPolicy
 from attachkit.transfer.types import UploadSource
 from attachkit.validation import validate_parameters
 from worldserver_client.api.attachments import get_attribute_files, upload_attribute_file
@@ -80,19 +88,16 @@ class WorldServer(Facade):
         self,
         attribute_definition_id: int,
         source: UploadSource,
-        *,
-        filename: str | None = None,
-        size: int | None = None,
-        progress: Progress | None = None,
-        max_retries: int | None = None,
-        timeout: Timeout = None,
+        options: UploadOptions | None = None,
+        **keywords: Unpack[UploadKeywords],
     ) -> AttributeFile:
         """Upload ``source`` as a value of the attribute.
 
-        The result's ``internal_name`` is the ``filename`` that ``download`` takes. ``size`` is
-        the number of bytes ``source`` holds. It is needed only for a non-seekable file object
-        (a pipe), whose length cannot be measured; such a body is read once, so the upload is
-        never retried, and when the token has expired (401, log in again, send again) it raises
+        The result's ``internal_name`` is the ``filename`` that ``download`` takes. The options
+        (``attachkit.UploadOptions``): ``filename``, ``size``, ``progress``, ``timeout``,
+        ``max_retries``. ``size`` is needed only for a non-seekable file object (a pipe), whose
+        length cannot be measured; such a body is read once, so the upload is never retried,
+        and when the token has expired (401, log in again, send again) it raises
         ``BodyNotReplayableError`` instead of being sent twice.
         """
         validate_parameters(
@@ -101,14 +106,13 @@ class WorldServer(Facade):
             {"attributeDefinitionId": attribute_definition_id},
         )
         # WorldServer documents no size limit for attribute files: no max_bytes.
-        body = upload_body("file", source, filename, progress, size=size)
+        call = UploadOptions.build(options, keywords)
+        body = upload_body("file", source, call)
         kwargs = upload_attribute_file._get_kwargs(
             int(attribute_definition_id), body=UploadAttributeFileBody(file=empty_file(File))
         )
         kwargs.pop("files")
-        return self._client.run(
-            UPLOAD_WS, kwargs, body=body, max_retries=max_retries, timeout=timeout
-        )
+        return self._client.run(UPLOAD_WS, kwargs, call, body=body)
 
     def _download_kwargs(
         self,
@@ -155,66 +159,48 @@ class WorldServer(Facade):
         self,
         filename: str,
         dest: Destination,
+        options: DownloadOptions | None = None,
         *,
         resource_type: str | None = None,
         resource_id: int | None = None,
         attribute_name: str | None = None,
         download_token: str | Unset | None = None,
         filters_as_headers: bool = False,
-        overwrite: bool = False,
-        progress: Progress | None = None,
-        max_retries: int | None = None,
-        timeout: Timeout = None,
-        durable: bool = False,
-        checksum: Checksum | None = None,
-        resume: bool = False,
-        max_bytes: int | None = None,
+        **keywords: Unpack[DownloadKeywords],
     ) -> DownloadResult:
         """Stream the file whose ``internalName`` is ``filename`` into ``dest``.
 
         ``download_token`` fetches a file not yet attached to a resource; the upload's result
         carries it (``download_token=uploaded.download_token``, which may be unset). The filters
         go as query parameters, or as headers of the same names with ``filters_as_headers=True``.
-        ``durable=True`` fsyncs before returning; ``checksum="sha256"`` fills ``result.sha256``;
-        ``resume=True`` keeps a failed download's bytes and continues them next time;
-        ``max_bytes`` (WorldServer documents no maximum) ends a larger download with
-        ``ResponseTooLargeError``.
+        The options (``attachkit.DownloadOptions``): ``durable=True`` fsyncs before returning;
+        ``checksum="sha256"`` fills ``result.sha256``; ``resume=True`` keeps a failed
+        download's bytes and continues them next time; ``max_bytes`` (WorldServer documents no
+        maximum, so none by default) ends a larger download with ``ResponseTooLargeError``.
         """
         kwargs = self._download_kwargs(
             filename, resource_type, resource_id, attribute_name, download_token,
             filters_as_headers,
         )  # fmt: skip
-        return self._client.download(
-            GET_WS_FILES, kwargs, dest, overwrite=overwrite, progress=progress,
-            max_retries=max_retries, timeout=timeout, durable=durable, checksum=checksum,
-            resume=resume,
-            max_bytes=max_bytes,
-        )  # fmt: skip
+        call = DownloadOptions.build(options, keywords).limited_to(None)
+        return self._client.download(GET_WS_FILES, kwargs, dest, call)
 
     def stream(
         self,
         filename: str,
+        options: StreamOptions | None = None,
         *,
         resource_type: str | None = None,
         resource_id: int | None = None,
         attribute_name: str | None = None,
         download_token: str | Unset | None = None,
         filters_as_headers: bool = False,
-        progress: Progress | None = None,
-        max_retries: int | None = None,
-        timeout: Timeout = None,
-        max_bytes: int | None = None,
+        **keywords: Unpack[StreamKeywords],
     ) -> Iterator[bytes]:
         """The file's bytes as an iterator of chunks, resuming after a cut."""
         kwargs = self._download_kwargs(
             filename, resource_type, resource_id, attribute_name, download_token,
             filters_as_headers,
         )  # fmt: skip
-        return self._client.stream(
-            GET_WS_FILES,
-            kwargs,
-            progress=progress,
-            max_retries=max_retries,
-            timeout=timeout,
-            max_bytes=max_bytes,
-        )
+        call = StreamOptions.build(options, keywords).limited_to(None)
+        return self._client.stream(GET_WS_FILES, kwargs, call)

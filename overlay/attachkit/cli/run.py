@@ -19,6 +19,8 @@ from attachkit.cli.failures import error_object, exit_code_for, message_for, mis
 from attachkit.cli.progress import progress_bar
 from attachkit.cli.streams import STDIO, download_target, result_stream, upload_source
 from attachkit.cli.terminal import safe_json, safe_text
+from attachkit.options import CallOptions, DownloadOptions, UploadOptions
+from attachkit.transfer.types import Progress
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -187,8 +189,35 @@ def _print(args: argparse.Namespace, value: Any, summary: str) -> int:
     return EXIT_OK
 
 
-def _transfer(args: argparse.Namespace) -> dict[str, Any]:
-    return {"max_retries": args.max_retries, "timeout": args.timeout}
+# --- options, built once from the flags ---------------------------------------------------------
+
+
+def call_options(args: argparse.Namespace) -> CallOptions:
+    return CallOptions(timeout=args.timeout, max_retries=args.max_retries)
+
+
+def download_options(args: argparse.Namespace, progress: Progress | None) -> DownloadOptions:
+    return DownloadOptions(
+        timeout=args.timeout,
+        max_retries=args.max_retries,
+        progress=progress,
+        overwrite=args.overwrite,
+        durable=args.fsync,
+        checksum="sha256" if args.sha256 else None,
+        resume=args.resume,
+    )
+
+
+def upload_options(
+    args: argparse.Namespace, size: int | None, progress: Progress | None
+) -> UploadOptions:
+    return UploadOptions(
+        timeout=args.timeout,
+        max_retries=args.max_retries,
+        progress=progress,
+        filename=args.store_as,
+        size=size,
+    )
 
 
 @contextlib.contextmanager
@@ -207,15 +236,7 @@ def _download(args: argparse.Namespace, call: Callable[..., Any]) -> int:
     dest = download_target(args)
     label = "standard output" if args.output == STDIO else str(args.output)
     with progress_bar(args, label) as progress, _local_file(label):
-        result = call(
-            dest,
-            overwrite=args.overwrite,
-            progress=progress,
-            durable=args.fsync,
-            checksum="sha256" if args.sha256 else None,
-            resume=args.resume,
-            **_transfer(args),
-        )
+        result = call(dest, download_options(args, progress))
     where = result.path if result.path is not None else "standard output"
     digest = f"  sha256 {result.sha256}" if result.sha256 else ""
     return _print(args, result, f"{where}  {result.size} bytes{digest}")
@@ -225,9 +246,7 @@ def _upload(args: argparse.Namespace, call: Callable[..., Any]) -> Any:
     with upload_source(args) as (source, size):
         label = "standard input" if args.file == STDIO else args.file
         with progress_bar(args, label) as progress, _local_file(label):
-            return call(
-                source, filename=args.store_as, size=size, progress=progress, **_transfer(args)
-            )
+            return call(source, upload_options(args, size, progress))
 
 
 # --- handlers, one per leaf command ------------------------------------------------------------
@@ -235,9 +254,7 @@ def _upload(args: argparse.Namespace, call: Callable[..., Any]) -> Any:
 
 def scrum_upload(args: argparse.Namespace) -> int:
     with _codearts(args) as req:
-        result = _upload(
-            args, lambda *a, **k: req.scrum.upload(args.project_id, args.issue_id, *a, **k)
-        )
+        result = _upload(args, lambda *a: req.scrum.upload(args.project_id, args.issue_id, *a))
     summary = f"uploaded attachment id {_shown(result.id)} ({_shown(result.file_name)})"
     return _print(args, result, summary)
 
@@ -246,23 +263,21 @@ def scrum_download(args: argparse.Namespace) -> int:
     with _codearts(args) as req:
         return _download(
             args,
-            lambda dest, **k: req.scrum.download(
-                args.project_id, args.issue_id, args.attachment_id, dest, **k
+            lambda dest, options: req.scrum.download(
+                args.project_id, args.issue_id, args.attachment_id, dest, options
             ),
         )
 
 
 def scrum_delete(args: argparse.Namespace) -> int:
     with _codearts(args) as req:
-        req.scrum.delete(args.project_id, args.issue_id, args.attachment_id, **_transfer(args))
+        req.scrum.delete(args.project_id, args.issue_id, args.attachment_id, call_options(args))
     return _print(args, {"deleted": args.attachment_id}, f"deleted attachment {args.attachment_id}")
 
 
 def ipd_upload(args: argparse.Namespace) -> int:
     with _codearts(args) as req:
-        result = _upload(
-            args, lambda *a, **k: req.ipd.upload(args.project_id, args.issue_id, *a, **k)
-        )
+        result = _upload(args, lambda *a: req.ipd.upload(args.project_id, args.issue_id, *a))
     ids = ", ".join(_shown(item.id) for item in (result.result or [])) or "(none reported)"
     return _print(args, result, f"uploaded attachment id {ids}")
 
@@ -270,8 +285,8 @@ def ipd_upload(args: argparse.Namespace) -> int:
 def ipd_list(args: argparse.Namespace) -> int:
     with _codearts(args) as req:
         result = req.ipd.list(
-            args.project_id, args.issue_id, source_project_id=args.source_project_id,
-            **_transfer(args),
+            args.project_id, args.issue_id, call_options(args),
+            source_project_id=args.source_project_id,
         )  # fmt: skip
     lines = [
         f"{_shown(item.id)}  {_shown(item.file_size):>10}  {_shown(item.store_filename)}"
@@ -283,7 +298,10 @@ def ipd_list(args: argparse.Namespace) -> int:
 def ipd_download(args: argparse.Namespace) -> int:
     with _codearts(args) as req:
         return _download(
-            args, lambda dest, **k: req.ipd.download(args.project_id, args.attachment_id, dest, **k)
+            args,
+            lambda dest, options: req.ipd.download(
+                args.project_id, args.attachment_id, dest, options
+            ),
         )
 
 
@@ -295,12 +313,12 @@ def coc_upload(args: argparse.Namespace) -> int:
 
 def coc_download(args: argparse.Namespace) -> int:
     with _coc(args) as coc:
-        return _download(args, lambda dest, **k: coc.download(args.doc_id, dest, **k))
+        return _download(args, lambda dest, options: coc.download(args.doc_id, dest, options))
 
 
 def ws_upload(args: argparse.Namespace) -> int:
     with _worldserver(args) as ws:
-        result = _upload(args, lambda *a, **k: ws.upload(args.attribute_definition_id, *a, **k))
+        result = _upload(args, lambda *a: ws.upload(args.attribute_definition_id, *a))
     token = f" download token {_shown(result.download_token)}" if result.download_token else ""
     return _print(args, result, f"uploaded as {_shown(result.internal_name)}{token}")
 
@@ -309,13 +327,13 @@ def ws_download(args: argparse.Namespace) -> int:
     with _worldserver(args) as ws:
         return _download(
             args,
-            lambda dest, **k: ws.download(
+            lambda dest, options: ws.download(
                 args.filename,
                 dest,
+                options,
                 resource_type=args.resource_type,
                 resource_id=args.resource_id,
                 attribute_name=args.attribute_name,
                 download_token=args.download_token,
-                **k,
             ),
         )

@@ -13,6 +13,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     # What the lazy names below resolve to, for type checkers and IDEs (nothing imported at
     # run time). tests/test_typing.py checks that this list and _LAZY name the same things.
+    from attachkit._async.download import AsyncDownloadStream as AsyncDownloadStream
+    from attachkit._sync.download import DownloadStream as DownloadStream
     from attachkit.auth.signer import AkSkAuth as AkSkAuth
     from attachkit.copying import Connections as Connections
     from attachkit.copying import CopyResult as CopyResult
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
     from attachkit.options import UploadOptions as UploadOptions
     from attachkit.transfer import DownloadResult as DownloadResult
     from attachkit.transfer import RetryPolicy as RetryPolicy
+    from attachkit.transfer.types import StreamInfo as StreamInfo
 
 __version__ = "0.1.0"
 
@@ -71,6 +74,9 @@ _LAZY = {
     "WorldServer": "attachkit.facades",
     "AsyncWorldServer": "attachkit.facades",
     "DownloadResult": "attachkit.transfer",
+    "DownloadStream": "attachkit._sync.download",
+    "AsyncDownloadStream": "attachkit._async.download",
+    "StreamInfo": "attachkit.transfer.types",
     "CallOptions": "attachkit.options",
     "DownloadOptions": "attachkit.options",
     "StreamOptions": "attachkit.options",

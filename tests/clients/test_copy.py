@@ -15,17 +15,17 @@ import attrs
 import pytest
 
 import attachkit
-from attachkit.cli import main
-from attachkit.cli.exit_codes import EXIT_OK, EXIT_USAGE
-from attachkit.copying import Connections, parse_address
-from attachkit.copying.addresses import (
+from attachkit._async.copy import _async_spool
+from attachkit.addresses import (
     CocAddress,
     IpdAddress,
     LocalPath,
     ScrumAddress,
     WorldServerAddress,
 )
-from attachkit.copying.engine import _spool
+from attachkit.cli import main
+from attachkit.cli.exit_codes import EXIT_OK, EXIT_USAGE
+from attachkit.copying import Connections, parse_address
 from attachkit.errors import DestinationExistsError, TransportError, ValidationError
 from attachkit.mock import MockServer
 from attachkit.transfer.partials import part_path
@@ -333,7 +333,7 @@ def test_a_source_without_a_size_is_spooled_and_still_checked_against_the_limit(
 
     async def spool_all() -> tuple[bytes, int]:
         chunks = _chunks_of(data, 256 * 1024, taken)
-        body, size = await _spool(await anext(chunks), chunks, SCRUM, "a.bin")
+        body, size = await _async_spool(chunks, SCRUM, "a.bin")
         with body:
             return body.read(), size
 
@@ -345,7 +345,7 @@ def test_a_source_without_a_size_is_spooled_and_still_checked_against_the_limit(
 
     async def spool_too_much() -> None:
         chunks = _chunks_of(big, MiB, taken)
-        await _spool(await anext(chunks), chunks, CocAddress(), "big.txt")
+        await _async_spool(chunks, CocAddress(), "big.txt")
 
     with pytest.raises(ValidationError, match="too large"):
         asyncio.run(spool_too_much())

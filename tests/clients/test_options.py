@@ -64,3 +64,18 @@ def test_a_facade_takes_an_options_value_and_keywords_together(
         assert wanted.progress is None
         with pytest.raises(attachkit.ResponseTooLargeError):
             req.scrum.download(PROJECT, ISSUE, uploaded.id, tmp_path / "b", wanted, max_bytes=10)
+
+
+def test_a_stream_tells_the_name_and_size_before_its_body_is_read(mock: MockServer) -> None:
+    seen: list[int] = []
+    with attachkit.CodeArtsReq(endpoint=mock.base_url, credentials=mock.credentials) as req:
+        uploaded = req.scrum.upload(PROJECT, ISSUE, b"y" * 3000, filename="report.txt")
+        with req.scrum.stream(
+            PROJECT, ISSUE, uploaded.id, progress=lambda done, total: seen.append(done)
+        ) as stream:
+            assert stream.info is None  # nothing sent yet
+            info = stream.start()
+            assert (info.filename, info.size) == ("report.txt", 3000)
+            assert seen == [0]  # the head only: no byte of the body yet
+            assert b"".join(stream) == b"y" * 3000
+        assert seen[-1] == 3000

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import assert_type
 
@@ -28,7 +27,7 @@ async def codearts_req(creds: attachkit.Credentials, out: Path) -> None:
         got = await req.scrum.download("P", 42, up.id, out)
         assert_type(got, attachkit.DownloadResult)
         chunks = req.scrum.stream("P", 42, up.id)
-        assert_type(chunks, AsyncIterator[bytes])
+        assert_type(chunks, attachkit.AsyncDownloadStream)
         async for chunk in chunks:
             assert_type(chunk, bytes)
         assert_type(await req.scrum.delete("P", 42, up.id), None)
@@ -38,7 +37,7 @@ async def codearts_req(creds: attachkit.Credentials, out: Path) -> None:
         assert_type(listed, IpdAttachmentList)
         for item in listed.result or []:
             assert_type(await req.ipd.download("P", item.id, out), attachkit.DownloadResult)
-            assert_type(req.ipd.stream("P", item.id), AsyncIterator[bytes])
+            assert_type(req.ipd.stream("P", item.id), attachkit.AsyncDownloadStream)
         assert_type(await req.ipd.download_all("P", "I", out, jobs=8), BulkDownload)
 
 
@@ -47,7 +46,7 @@ async def coc(creds: attachkit.Credentials, out: Path) -> None:
         doc = await client.upload(out / "incident.pdf")
         assert_type(doc, UploadResult)
         assert_type(await client.download(doc.data.doc_id, out), attachkit.DownloadResult)
-        assert_type(client.stream(doc.data.doc_id), AsyncIterator[bytes])
+        assert_type(client.stream(doc.data.doc_id), attachkit.AsyncDownloadStream)
 
 
 async def worldserver(password: str, out: Path) -> None:
@@ -58,4 +57,4 @@ async def worldserver(password: str, out: Path) -> None:
         assert_type(uploaded, AttributeFile)
         got = await ws.download(uploaded.internal_name, out, download_token="t")
         assert_type(got, attachkit.DownloadResult)
-        assert_type(ws.stream(uploaded.internal_name), AsyncIterator[bytes])
+        assert_type(ws.stream(uploaded.internal_name), attachkit.AsyncDownloadStream)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import assert_type
 
@@ -41,7 +40,10 @@ def codearts_req(creds: attachkit.Credentials, out: Path) -> None:
         assert_type(got.sha256, str | None)  # set when checksum="sha256" is asked for
         durable = req.scrum.download("P", 42, up.id, out, durable=True, checksum="sha256")
         assert_type(durable, attachkit.DownloadResult)
-        assert_type(req.scrum.stream("P", 42, up.id), Iterator[bytes])
+        assert_type(req.scrum.stream("P", 42, up.id), attachkit.DownloadStream)
+        stream = req.scrum.stream("P", 42, up.id)
+        assert_type(stream.start(), attachkit.StreamInfo)
+        assert_type(next(stream), bytes)
         assert_type(req.scrum.delete("P", 42, up.id), None)
 
         ipd = req.ipd.upload("P", "I", io.BytesIO(b"data"), filename="b.txt")
@@ -50,7 +52,7 @@ def codearts_req(creds: attachkit.Credentials, out: Path) -> None:
         assert_type(listed, IpdAttachmentList)
         for item in listed.result or []:
             assert_type(req.ipd.download("P", item.id, out / "dir/"), attachkit.DownloadResult)
-            assert_type(req.ipd.stream("P", item.id, progress=print), Iterator[bytes])
+            assert_type(req.ipd.stream("P", item.id, progress=print), attachkit.DownloadStream)
         everything = req.ipd.download_all("P", "I", out, jobs=2, overwrite=True)
         assert_type(everything, BulkDownload)
         assert_type(everything.ok, bool)
@@ -62,7 +64,7 @@ def coc(creds: attachkit.Credentials, out: Path) -> None:
         assert_type(doc, UploadResult)
         assert_type(doc.data.doc_id, str)
         assert_type(client.download(doc.data.doc_id, out), attachkit.DownloadResult)
-        assert_type(client.stream(doc.data.doc_id), Iterator[bytes])
+        assert_type(client.stream(doc.data.doc_id), attachkit.DownloadStream)
 
 
 def worldserver(password: str, out: Path) -> None:
@@ -81,4 +83,4 @@ def worldserver(password: str, out: Path) -> None:
             download_token=uploaded.download_token,
         )
         assert_type(got, attachkit.DownloadResult)
-        assert_type(ws.stream(uploaded.internal_name), Iterator[bytes])
+        assert_type(ws.stream(uploaded.internal_name), attachkit.DownloadStream)

@@ -12,13 +12,13 @@ The sync twin (``Client``, ``Facade``) is generated from the async source by
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any, Self, TypeVar
 
 import httpx
 
 from attachkit._async.answers import async_read_answer
-from attachkit._async.download import async_download, async_stream
+from attachkit._async.download import AsyncDownloadStream, async_download, async_stream
 from attachkit._async.http_errors import async_raise_for_status
 from attachkit._async.multipart import AsyncBodyStream
 from attachkit._async.retry import async_send_with_retries
@@ -186,7 +186,7 @@ class AsyncClient:
         operation: Operation[Any],
         kwargs: dict[str, Any],
         options: StreamOptions,
-    ) -> AsyncIterator[bytes]:
+    ) -> AsyncDownloadStream:
         """The body of the GET that ``kwargs`` describe, chunk by chunk, resuming after a cut."""
         return async_stream(
             self._sender,

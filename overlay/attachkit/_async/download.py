@@ -22,9 +22,9 @@ from attachkit.transfer.http_errors import ErrorParser, api_error_from
 from attachkit.transfer.resume import Attempts, ResumeState
 from attachkit.transfer.retry import RetryPolicy, RetryState
 from attachkit.transfer.sinks import Writer, make_sink
-from attachkit.transfer.types import Destination, DownloadResult, LowSpeedLimit
+from attachkit.transfer.types import Destination, DownloadResult, LowSpeedLimit, StreamInfo
 
-__all__ = ["async_download", "async_stream"]
+__all__ = ["AsyncDownloadStream", "async_download", "async_stream"]
 
 
 async def _async_body(response: httpx.Response) -> AsyncIterator[bytes]:
@@ -92,6 +92,7 @@ async def _async_chunks(
             elif verdict == "retry":
                 wait = retry.give_up()
             else:
+                yield b""  # the head of a usable answer is in (see AsyncDownloadStream.start)
                 try:
                     async for raw in _async_body(response):
                         data = state.take(raw)
@@ -154,7 +155,8 @@ async def async_download(
         chunks = _async_chunks(client, request, state, retry, error_parser, service)
         try:
             async for chunk in chunks:
-                sink.write(chunk)
+                if chunk:
+                    sink.write(chunk)
         finally:
             await chunks.aclose()
         path = await async_run_blocking(sink.commit)
@@ -164,7 +166,7 @@ async def async_download(
     return state.result(path, sink.sha256)
 
 
-async def async_stream(
+def async_stream(
     client: AsyncRequestSender,
     request: httpx.Request,
     options: StreamOptions = StreamOptions(),  # noqa: B008 - frozen, shared safely
@@ -174,19 +176,65 @@ async def async_stream(
     service: str | None = None,
     operation: str | None = None,
     low_speed: LowSpeedLimit | None = LowSpeedLimit(),  # noqa: B008 - frozen, shared safely
-) -> AsyncIterator[bytes]:
+) -> AsyncDownloadStream:
     """The body of ``request`` as chunks of bytes, resumed across dropped connections.
 
     Bytes already yielded cannot be taken back, so a resume that finds the file changed raises
-    ``IntegrityError``. Close the iterator (``aclose()``, or ``contextlib.closing`` on the sync
-    twin) if you stop early. ``options.max_bytes`` and ``low_speed`` as for ``download``; the bytes
-    are never decoded.
+    ``IntegrityError``. ``options.max_bytes`` and ``low_speed`` as for ``download``; the bytes
+    are never decoded. Nothing is sent until the stream is started or iterated.
     """
     state = ResumeState(None, options.progress, max_bytes=options.byte_limit, low_speed=low_speed)
     retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
-    chunks = _async_chunks(client, request, state, retry, error_parser, service)
-    try:
-        async for chunk in chunks:
-            yield chunk
-    finally:
-        await chunks.aclose()
+    return AsyncDownloadStream(
+        _async_chunks(client, request, state, retry, error_parser, service), state
+    )
+
+
+class AsyncDownloadStream:
+    """One download's bytes as they arrive, with what its answer said of them.
+
+    Iterate it for the bytes (``async for chunk in stream``). ``await stream.start()`` sends
+    the request and waits for the answer's head only: it returns the ``StreamInfo`` (the name
+    the answer proposes, the size, the validators) before a byte of the body is read, so a
+    caller can refuse what it would not store, as openai-python's streaming responses hand back
+    the headers with the body. Close it (``aclose()``, or ``async with``) when stopping early.
+    """
+
+    def __init__(self, chunks: AsyncGenerator[bytes, None], state: ResumeState) -> None:
+        self._chunks = chunks
+        self._state = state
+        self._info: StreamInfo | None = None
+
+    @property
+    def info(self) -> StreamInfo | None:
+        """What the answer said of the bytes; None until the stream has started."""
+        return self._info
+
+    async def start(self) -> StreamInfo:
+        """Send the request (if not sent yet) and return what the answer said of its bytes."""
+        if self._info is None:
+            marker = await anext(self._chunks, None)
+            if marker is None:  # only an answer the state judged usable ends this wait
+                raise RuntimeError("the download stream ended before an answer came")
+            self._info = self._state.info()
+        return self._info
+
+    def __aiter__(self) -> AsyncDownloadStream:
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self._info is None:
+            await self.start()
+        while True:
+            chunk = await anext(self._chunks)  # StopAsyncIteration ends the iteration
+            if chunk:
+                return chunk
+
+    async def aclose(self) -> None:
+        await self._chunks.aclose()
+
+    async def __aenter__(self) -> AsyncDownloadStream:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Unpack
 
@@ -17,6 +17,7 @@ import httpx
 
 from attachkit import catalog
 from attachkit._async.client import AsyncClient, AsyncFacade
+from attachkit._async.download import AsyncDownloadStream
 from attachkit.auth.signer import AkSkAuth
 from attachkit.catalog import (
     DELETE_SCRUM,
@@ -153,8 +154,9 @@ class AsyncScrumAttachments:
         attachment_id: int | str,
         options: StreamOptions | None = None,
         **keywords: Unpack[StreamKeywords],
-    ) -> AsyncIterator[bytes]:
-        """The attachment's bytes as an iterator of chunks, resuming after a cut."""
+    ) -> AsyncDownloadStream:
+        """The attachment's bytes as they arrive, resuming after a cut (``AsyncDownloadStream``:
+        iterate it; ``start()`` gives the name and size the answer announced)."""
         kwargs = self._download_kwargs(project_id, issue_id, str(attachment_id))
         call = StreamOptions.build(options, keywords).limited_to(catalog.SCRUM_MAX_BYTES)
         return self._client.stream(DOWNLOAD_SCRUM, kwargs, call)
@@ -264,8 +266,9 @@ class AsyncIpdAttachments:
         attachment_id: str,
         options: StreamOptions | None = None,
         **keywords: Unpack[StreamKeywords],
-    ) -> AsyncIterator[bytes]:
-        """The attachment's bytes as an iterator of chunks, resuming after a cut."""
+    ) -> AsyncDownloadStream:
+        """The attachment's bytes as they arrive, resuming after a cut (``AsyncDownloadStream``:
+        iterate it; ``start()`` gives the name and size the answer announced)."""
         kwargs = self._download_kwargs(project_id, str(attachment_id))
         call = StreamOptions.build(options, keywords).limited_to(catalog.IPD_MAX_BYTES)
         return self._client.stream(DOWNLOAD_IPD, kwargs, call)
@@ -462,8 +465,9 @@ class AsyncCoc(AsyncFacade):
         *,
         ticket_type: str = TicketType.INCIDENT.value,
         **keywords: Unpack[StreamKeywords],
-    ) -> AsyncIterator[bytes]:
-        """The attachment's bytes as an iterator of chunks, resuming after a cut."""
+    ) -> AsyncDownloadStream:
+        """The attachment's bytes as they arrive, resuming after a cut (``AsyncDownloadStream``:
+        iterate it; ``start()`` gives the name and size the answer announced)."""
         kwargs = self._download_kwargs(doc_id, ticket_type)
         call = StreamOptions.build(options, keywords).limited_to(catalog.COC_MAX_BYTES)
         return self._client.stream(DOWNLOAD_COC, kwargs, call)

@@ -32,6 +32,10 @@ async def async_iter_body(body: MultipartFile) -> AsyncIterator[bytes]:
             chunk = bytes(body.data[done : done + body.want(done)])
             done = body.account(done, chunk)
             yield chunk
+    elif body.from_chunks:
+        async for chunk in body.async_chunks():
+            done = body.account(done, chunk)
+            yield chunk
     else:
         with body.open_source() as reader:
             while done < body.size:

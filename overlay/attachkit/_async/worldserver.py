@@ -8,13 +8,13 @@ in now. The sync twin ``WorldServer`` is generated from the async source by
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any, Unpack
 
 import httpx
 
 from attachkit import specs
 from attachkit._async.client import AsyncClient, AsyncFacade
+from attachkit._async.download import AsyncDownloadStream
 from attachkit._async.worldserver_session import AsyncWorldServerSession
 from attachkit.catalog import GET_WS_FILES, UPLOAD_WS
 from attachkit.facade_defaults import (
@@ -195,8 +195,9 @@ class AsyncWorldServer(AsyncFacade):
         download_token: str | Unset | None = None,
         filters_as_headers: bool = False,
         **keywords: Unpack[StreamKeywords],
-    ) -> AsyncIterator[bytes]:
-        """The file's bytes as an iterator of chunks, resuming after a cut."""
+    ) -> AsyncDownloadStream:
+        """The file's bytes as they arrive, resuming after a cut (``AsyncDownloadStream``:
+        iterate it; ``start()`` gives the name and size the answer announced)."""
         kwargs = self._download_kwargs(
             filename, resource_type, resource_id, attribute_name, download_token,
             filters_as_headers,

@@ -13,13 +13,13 @@ The sync twin (``Client``, ``Facade``) is generated from the async source by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, Self, TypeVar
 
 import httpx
 
 from attachkit._sync.answers import read_answer
-from attachkit._sync.download import download, stream
+from attachkit._sync.download import DownloadStream, download, stream
 from attachkit._sync.http_errors import raise_for_status
 from attachkit._sync.multipart import BodyStream
 from attachkit._sync.retry import send_with_retries
@@ -187,7 +187,7 @@ class Client:
         operation: Operation[Any],
         kwargs: dict[str, Any],
         options: StreamOptions,
-    ) -> Iterator[bytes]:
+    ) -> DownloadStream:
         """The body of the GET that ``kwargs`` describe, chunk by chunk, resuming after a cut."""
         return stream(
             self._sender,

@@ -23,9 +23,9 @@ from attachkit.transfer.http_errors import ErrorParser, api_error_from
 from attachkit.transfer.resume import Attempts, ResumeState
 from attachkit.transfer.retry import RetryPolicy, RetryState
 from attachkit.transfer.sinks import Writer, make_sink
-from attachkit.transfer.types import Destination, DownloadResult, LowSpeedLimit
+from attachkit.transfer.types import Destination, DownloadResult, LowSpeedLimit, StreamInfo
 
-__all__ = ["download", "stream"]
+__all__ = ["DownloadStream", "download", "stream"]
 
 
 def _body(response: httpx.Response) -> Iterator[bytes]:
@@ -93,6 +93,7 @@ def _chunks(
             elif verdict == "retry":
                 wait = retry.give_up()
             else:
+                yield b""  # the head of a usable answer is in (see DownloadStream.start)
                 try:
                     for raw in _body(response):
                         data = state.take(raw)
@@ -155,7 +156,8 @@ def download(
         chunks = _chunks(client, request, state, retry, error_parser, service)
         try:
             for chunk in chunks:
-                sink.write(chunk)
+                if chunk:
+                    sink.write(chunk)
         finally:
             chunks.close()
         path = run_blocking(sink.commit)
@@ -175,19 +177,63 @@ def stream(
     service: str | None = None,
     operation: str | None = None,
     low_speed: LowSpeedLimit | None = LowSpeedLimit(),  # noqa: B008 - frozen, shared safely
-) -> Iterator[bytes]:
+) -> DownloadStream:
     """The body of ``request`` as chunks of bytes, resumed across dropped connections.
 
     Bytes already yielded cannot be taken back, so a resume that finds the file changed raises
-    ``IntegrityError``. Close the iterator (``close()``, or ``contextlib.closing`` on the sync
-    twin) if you stop early. ``options.max_bytes`` and ``low_speed`` as for ``download``; the bytes
-    are never decoded.
+    ``IntegrityError``. ``options.max_bytes`` and ``low_speed`` as for ``download``; the bytes
+    are never decoded. Nothing is sent until the stream is started or iterated.
     """
     state = ResumeState(None, options.progress, max_bytes=options.byte_limit, low_speed=low_speed)
     retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
-    chunks = _chunks(client, request, state, retry, error_parser, service)
-    try:
-        for chunk in chunks:
-            yield chunk
-    finally:
-        chunks.close()
+    return DownloadStream(_chunks(client, request, state, retry, error_parser, service), state)
+
+
+class DownloadStream:
+    """One download's bytes as they arrive, with what its answer said of them.
+
+    Iterate it for the bytes (``for chunk in stream``). ``stream.start()`` sends
+    the request and waits for the answer's head only: it returns the ``StreamInfo`` (the name
+    the answer proposes, the size, the validators) before a byte of the body is read, so a
+    caller can refuse what it would not store, as openai-python's streaming responses hand back
+    the headers with the body. Close it (``close()``, or ``with``) when stopping early.
+    """
+
+    def __init__(self, chunks: Generator[bytes, None], state: ResumeState) -> None:
+        self._chunks = chunks
+        self._state = state
+        self._info: StreamInfo | None = None
+
+    @property
+    def info(self) -> StreamInfo | None:
+        """What the answer said of the bytes; None until the stream has started."""
+        return self._info
+
+    def start(self) -> StreamInfo:
+        """Send the request (if not sent yet) and return what the answer said of its bytes."""
+        if self._info is None:
+            marker = next(self._chunks, None)
+            if marker is None:  # only an answer the state judged usable ends this wait
+                raise RuntimeError("the download stream ended before an answer came")
+            self._info = self._state.info()
+        return self._info
+
+    def __iter__(self) -> DownloadStream:
+        return self
+
+    def __next__(self) -> bytes:
+        if self._info is None:
+            self.start()
+        while True:
+            chunk = next(self._chunks)  # StopIteration ends the iteration
+            if chunk:
+                return chunk
+
+    def close(self) -> None:
+        self._chunks.close()
+
+    def __enter__(self) -> DownloadStream:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

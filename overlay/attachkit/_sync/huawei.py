@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Unpack
 
@@ -18,6 +18,7 @@ import httpx
 
 from attachkit import catalog
 from attachkit._sync.client import Client, Facade
+from attachkit._sync.download import DownloadStream
 from attachkit.auth.signer import AkSkAuth
 from attachkit.catalog import (
     DELETE_SCRUM,
@@ -154,8 +155,9 @@ class ScrumAttachments:
         attachment_id: int | str,
         options: StreamOptions | None = None,
         **keywords: Unpack[StreamKeywords],
-    ) -> Iterator[bytes]:
-        """The attachment's bytes as an iterator of chunks, resuming after a cut."""
+    ) -> DownloadStream:
+        """The attachment's bytes as they arrive, resuming after a cut (``DownloadStream``:
+        iterate it; ``start()`` gives the name and size the answer announced)."""
         kwargs = self._download_kwargs(project_id, issue_id, str(attachment_id))
         call = StreamOptions.build(options, keywords).limited_to(catalog.SCRUM_MAX_BYTES)
         return self._client.stream(DOWNLOAD_SCRUM, kwargs, call)
@@ -265,8 +267,9 @@ class IpdAttachments:
         attachment_id: str,
         options: StreamOptions | None = None,
         **keywords: Unpack[StreamKeywords],
-    ) -> Iterator[bytes]:
-        """The attachment's bytes as an iterator of chunks, resuming after a cut."""
+    ) -> DownloadStream:
+        """The attachment's bytes as they arrive, resuming after a cut (``DownloadStream``:
+        iterate it; ``start()`` gives the name and size the answer announced)."""
         kwargs = self._download_kwargs(project_id, str(attachment_id))
         call = StreamOptions.build(options, keywords).limited_to(catalog.IPD_MAX_BYTES)
         return self._client.stream(DOWNLOAD_IPD, kwargs, call)
@@ -463,8 +466,9 @@ class Coc(Facade):
         *,
         ticket_type: str = TicketType.INCIDENT.value,
         **keywords: Unpack[StreamKeywords],
-    ) -> Iterator[bytes]:
-        """The attachment's bytes as an iterator of chunks, resuming after a cut."""
+    ) -> DownloadStream:
+        """The attachment's bytes as they arrive, resuming after a cut (``DownloadStream``:
+        iterate it; ``start()`` gives the name and size the answer announced)."""
         kwargs = self._download_kwargs(doc_id, ticket_type)
         call = StreamOptions.build(options, keywords).limited_to(catalog.COC_MAX_BYTES)
         return self._client.stream(DOWNLOAD_COC, kwargs, call)

@@ -33,6 +33,10 @@ def iter_body(body: MultipartFile) -> Iterator[bytes]:
             chunk = bytes(body.data[done : done + body.want(done)])
             done = body.account(done, chunk)
             yield chunk
+    elif body.from_chunks:
+        for chunk in body.chunks():
+            done = body.account(done, chunk)
+            yield chunk
     else:
         with body.open_source() as reader:
             while done < body.size:

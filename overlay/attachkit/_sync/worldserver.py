@@ -9,13 +9,13 @@ in now. The sync twin ``WorldServer`` is generated from the async source by
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, Unpack
 
 import httpx
 
 from attachkit import specs
 from attachkit._sync.client import Client, Facade
+from attachkit._sync.download import DownloadStream
 from attachkit._sync.worldserver_session import WorldServerSession
 from attachkit.catalog import GET_WS_FILES, UPLOAD_WS
 from attachkit.facade_defaults import (
@@ -196,8 +196,9 @@ class WorldServer(Facade):
         download_token: str | Unset | None = None,
         filters_as_headers: bool = False,
         **keywords: Unpack[StreamKeywords],
-    ) -> Iterator[bytes]:
-        """The file's bytes as an iterator of chunks, resuming after a cut."""
+    ) -> DownloadStream:
+        """The file's bytes as they arrive, resuming after a cut (``DownloadStream``:
+        iterate it; ``start()`` gives the name and size the answer announced)."""
         kwargs = self._download_kwargs(
             filename, resource_type, resource_id, attribute_name, download_token,
             filters_as_headers,

@@ -75,23 +75,21 @@ def add_cp_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 
 
 def _schemes(args: argparse.Namespace) -> set[str]:
-    from attachkit.copying.addresses import LocalPath, parse_address
-    from attachkit.copying.services import service_of
+    from attachkit.addresses import LocalPath, parse_address
 
     found = set()
     for text in (args.source, args.destination):
         address = parse_address(text)
         if not isinstance(address, LocalPath):
-            found.add(service_of(address))
+            found.add(address.service)
     return found
 
 
 def connections_from(args: argparse.Namespace) -> Any:
     """The ``Connections`` the flags describe; credentials resolved only if a Huawei service is
     involved, the WorldServer password asked for only if WorldServer is."""
+    from attachkit.addresses import WS_PASSWORD_ENV, Connections
     from attachkit.cli.run import credentials_from, ws_password
-    from attachkit.copying import Connections
-    from attachkit.copying.services import WS_PASSWORD_ENV
 
     involved = _schemes(args)
     credentials = credentials_from(args) if involved & {"codearts-req", "coc"} else None
@@ -116,7 +114,7 @@ def connections_from(args: argparse.Namespace) -> Any:
 def progress_label(source: str, destination: str) -> str:
     """What the bar names: the local file of the copy (the upload's source, the download's
     destination), or the destination address when both ends are services."""
-    from attachkit.copying.addresses import LocalPath, parse_address
+    from attachkit.addresses import LocalPath, parse_address
 
     if isinstance(parse_address(source), LocalPath):
         return source

@@ -17,8 +17,9 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import AsyncIterable, Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from attachkit.errors import BodyNotReplayableError, IntegrityError, LocalFileError
 
@@ -58,8 +59,10 @@ def quote_filename(name: str) -> str:
 class MultipartFile:
     """One file as a ``multipart/form-data`` body, produced chunk by chunk.
 
-    ``source`` is a path, a binary file object (read from its current position) or bytes (a
-    bytearray or memoryview is read in place, not copied: leave it unchanged until done).
+    ``source`` is a path, a binary file object (read from its current position), bytes (a
+    bytearray or memoryview is read in place, not copied: leave it unchanged until done), or an
+    iterable of chunks of bytes (async for an async client), such as another download's stream,
+    with ``size=``: its bytes go on as they come, never in a file or in memory whole.
     Use it as ``client.build_request("POST", url, content=BodyStream(body),
     headers=body.headers)`` with ``httpx.Client``, or ``content=AsyncBodyStream(body)`` with
     ``httpx.AsyncClient``. Each iteration of those streams starts again from the first byte when
@@ -87,6 +90,7 @@ class MultipartFile:
         self._path: Path | None = None
         self.data: bytes | memoryview | None = None
         self._file: BinaryIO | None = None
+        self._chunks: AsyncIterable[bytes] | Iterable[bytes] | None = None
         self._start = 0
         self._iterations = 0
 
@@ -101,18 +105,25 @@ class MultipartFile:
             self.replayable = True
             default_name = self._path.name
         elif hasattr(source, "read"):
-            self._file = source
-            self.replayable = _seekable(source)
+            file = self._file = cast(BinaryIO, source)
+            self.replayable = _seekable(file)
             if self.replayable:
-                self._start = source.tell()
-                file_size = source.seek(0, io.SEEK_END) - self._start
-                source.seek(self._start)
+                self._start = file.tell()
+                file_size = file.seek(0, io.SEEK_END) - self._start
+                file.seek(self._start)
             elif size is None:
                 raise ValueError("a non-seekable file object needs size= for Content-Length")
             else:
                 file_size = size
             name_attr = getattr(source, "name", None)
             default_name = os.path.basename(name_attr) if isinstance(name_attr, str) else "upload"
+        elif isinstance(source, AsyncIterable | Iterable):
+            if size is None:
+                raise ValueError("an upload from a stream of chunks needs size= for Content-Length")
+            self._chunks = cast(AsyncIterable[bytes] | Iterable[bytes], source)
+            self.replayable = False
+            file_size = size
+            default_name = "upload"
         else:
             raise TypeError(f"cannot upload from {type(source).__name__}")
         if size is not None and size != file_size:
@@ -179,6 +190,23 @@ class MultipartFile:
     def want(self, done: int) -> int:
         # Never read past the size promised in Content-Length.
         return min(self.chunk_size, self.size - done)
+
+    @property
+    def from_chunks(self) -> bool:
+        """Whether the source is a stream of chunks (``chunks``/``async_chunks``), not a file."""
+        return self._chunks is not None
+
+    def async_chunks(self) -> AsyncIterable[bytes]:
+        """The source's chunks, for an async upload."""
+        if not isinstance(self._chunks, AsyncIterable):
+            raise TypeError("an async upload needs an async stream of chunks")
+        return self._chunks
+
+    def chunks(self) -> Iterable[bytes]:
+        """The source's chunks, for a sync upload."""
+        if not isinstance(self._chunks, Iterable):
+            raise TypeError("a sync upload needs an iterable of chunks, not an async one")
+        return self._chunks
 
     @property
     def source_name(self) -> str:

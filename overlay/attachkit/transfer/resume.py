@@ -21,7 +21,8 @@ from attachkit.untrusted import parse_number
 
 from . import partials
 from .deadlines import SpeedWatch
-from .types import DownloadResult, LowSpeedLimit, Progress
+from .filenames import filename_from_content_disposition, sanitize_filename
+from .types import DownloadResult, LowSpeedLimit, Progress, StreamInfo
 
 if TYPE_CHECKING:
     from .sinks import Writer
@@ -68,6 +69,7 @@ class ResumeState:
         self.etag: str | None = None
         self.content_type: str | None = None
         self.content_encoding: str | None = None
+        self.disposition: str | None = None
 
     def request_headers(self) -> dict[str, str]:
         # The bytes as stored: a compressed answer would defeat Range and the size check. A
@@ -153,6 +155,7 @@ class ResumeState:
         encoding = headers.get("content-encoding", "").strip().lower()
         self.content_encoding = None if encoding in ("", "identity") else encoding
         self.content_type = headers.get("content-type")
+        self.disposition = headers.get("content-disposition")
         self.etag = headers.get("etag")
         self.validator = partials.if_range_validator(self.etag, headers.get("last-modified"))
 
@@ -172,6 +175,17 @@ class ResumeState:
         if self.progress is not None:
             self.progress(self.offset, self.total)
         return chunk
+
+    def info(self) -> StreamInfo:
+        """What the answer in use said of the bytes (``begin`` judged it "ok")."""
+        proposed = filename_from_content_disposition(self.disposition)
+        return StreamInfo(
+            # None too when nothing of the proposal survives: the caller's fallback applies.
+            filename=None if proposed is None else (sanitize_filename(proposed, "") or None),
+            size=self.total,
+            content_type=self.content_type,
+            etag=self.etag,
+        )
 
     def reached_new_bytes(self) -> bool:
         """Whether this attempt got further than every earlier one (and remember how far)."""

@@ -8,7 +8,7 @@ the facades, the CLI) names them from one place and no engine module imports ano
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterable, Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -18,10 +18,12 @@ from .deadlines import LowSpeedLimit  # defined beside the watch that enforces i
 
 __all__ = [
     "Checksum",
+    "CopyResult",
     "Destination",
     "DownloadResult",
     "LowSpeedLimit",
     "Progress",
+    "StreamInfo",
     "UploadSource",
 ]
 
@@ -32,7 +34,16 @@ Progress = Callable[[int, int | None], object]
 """``(bytes_done, bytes_total)``; ``bytes_total`` is ``None`` when the size is unknown; the
 callback's return value is ignored (so ``lambda done, total: bar.update(done)`` fits)."""
 
-UploadSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
+UploadSource = (
+    str
+    | os.PathLike[str]
+    | bytes
+    | bytearray
+    | memoryview
+    | BinaryIO
+    | AsyncIterable[bytes]
+    | Iterable[bytes]
+)
 
 Destination = str | os.PathLike[str] | BinaryIO
 

@@ -1,0 +1,457 @@
+"""Where a file is, or where a new one goes: a local path or a service address.
+
+An address names either one stored object (a copy's source) or the place a new object is
+created (a copy's destination):
+
+====================  =================================================  =========================
+service               source (an object)                                 destination (a place)
+====================  =================================================  =========================
+CodeArts Req, Scrum   ``scrum://PROJECT/ISSUE/ATTACHMENT_ID``             ``scrum://PROJECT/ISSUE``
+CodeArts Req, IPD     ``ipd://PROJECT/ISSUE/ATTACHMENT_ID``               ``ipd://PROJECT/ISSUE``
+COC                   ``coc://DOC_ID``                                    ``coc://incident``
+WorldServer           ``ws://INTERNAL_NAME?downloadToken=…&resourceType=…``  ``ws://ATTRIBUTE_DEFINITION_ID``
+====================  =================================================  =========================
+
+Anything without one of these schemes is a local path. Address parts are percent-decoded, so a
+WorldServer name with a space is written ``ws://attr1113-1_a%20b.txt``; ``str()`` of an
+address gives it back in that form. The parts are checked against the specs by the facades
+when they are used, not here; here only the shape is checked, so a typo fails before anything
+is sent.
+
+Each service's address type is the one place that knows that service's calls: which facade
+serves it (``facade_arguments``), how to ``stream``, ``download`` and ``upload`` through it,
+what the upload becomes (``created``), and what the service refuses (``check_upload``). The
+I/O methods take an open facade, sync or async, and return what its method returns (a result,
+or an awaitable of it), so the copy engine's async source and its generated sync twin call the
+same methods. Nothing outside these types branches on the kind of an address.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import urllib.parse
+from pathlib import Path
+from typing import Any, ClassVar
+
+import attrs
+
+from attachkit import catalog
+from attachkit.credentials import Credentials
+from attachkit.errors import ConfigurationError, ValidationError
+from attachkit.facade_defaults import binary_size
+from attachkit.options import DownloadOptions, StreamOptions, UploadOptions
+from attachkit.transfer import Destination, UploadSource, sanitize_filename
+from attachkit.untrusted import parse_number
+from attachkit.validation import validate_filename
+
+__all__ = [
+    "Address",
+    "CocAddress",
+    "Connections",
+    "IpdAddress",
+    "LocalPath",
+    "ScrumAddress",
+    "WorldServerAddress",
+    "parse_address",
+]
+
+SCHEMES = ("scrum", "ipd", "coc", "ws")
+COC_TICKET_TYPES = ("incident",)
+# The get-attribute-files filters a ws:// source may carry, by their query name.
+WS_FILTERS = ("downloadToken", "resourceType", "resourceId", "attributeName")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+WS_PASSWORD_ENV = "ATTACHKIT_WS_PASSWORD"
+_WS_INTERNAL_PREFIX = re.compile(r"^attr\d+-\d+_")
+
+
+def _quote(part: str) -> str:
+    return urllib.parse.quote(part, safe="")
+
+
+@attrs.frozen
+class Connections:
+    """How to reach each service a copy touches; unset values come from the environment.
+
+    Huawei credentials default to ``Credentials.resolve()``; CodeArts Req and COC each need an
+    endpoint or a region (or ``HUAWEICLOUD_SDK_REGION``; no default region); WorldServer needs an
+    endpoint and a user, and its password defaults to ``$ATTACHKIT_WS_PASSWORD``.
+    """
+
+    credentials: Credentials | None = None
+    codearts_endpoint: str | None = None
+    codearts_region: str | None = None
+    coc_endpoint: str | None = None
+    coc_region: str | None = None
+    ws_endpoint: str | None = None
+    ws_username: str | None = None
+    ws_password: str | None = attrs.field(default=None, repr=False)
+    timeout: float | None = None
+    max_retries: int | None = None
+
+    def client_arguments(self) -> dict[str, Any]:
+        """What every facade is built with: the timeout and retries the caller chose."""
+        arguments: dict[str, Any] = {"timeout": self.timeout}
+        if self.max_retries is not None:
+            arguments["max_retries"] = self.max_retries
+        return arguments
+
+
+def _too_large(address: _ServiceAddressBase, size: int, limit: int) -> ValidationError:
+    return ValidationError(
+        "file",
+        f"{size} bytes is too large for {address.service} ({address})",
+        f"at most {binary_size(limit)}",
+    )
+
+
+@attrs.frozen
+class LocalPath:
+    """A local file, or a directory when it exists as one or is written with a trailing ``/``."""
+
+    path: Path
+    directory: bool = False
+
+    @property
+    def as_destination(self) -> str:
+        """The path as the download engine takes it: a trailing separator means a directory."""
+        return str(self.path) + os.sep if self.directory else str(self.path)
+
+    @property
+    def is_object(self) -> bool:
+        return True  # a local path is both a source and a destination
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
+class _ServiceAddressBase:
+    """What every service address offers; each type below fills it in for its service."""
+
+    service: ClassVar[str]
+    # The largest file an upload may be (None: the service documents none), read from the
+    # catalog at call time, so a test or benchmark that raises a limit raises it here too.
+    limit_name: ClassVar[str | None] = None
+
+    @property
+    def max_bytes(self) -> int | None:
+        return None if self.limit_name is None else int(getattr(catalog, self.limit_name))
+
+    def check_upload(self, filename: str, size: int | None) -> None:
+        """Refuse what the service would refuse, before a byte of the file moves."""
+        validate_filename(filename)
+        limit = self.max_bytes
+        if limit is not None and size is not None and size > limit:
+            raise _too_large(self, size, limit)
+
+
+@attrs.frozen
+class ScrumAddress(_ServiceAddressBase):
+    """``scrum://PROJECT/ISSUE/ATTACHMENT_ID`` (an attachment) or ``scrum://PROJECT/ISSUE``."""
+
+    service: ClassVar[str] = "codearts-req"
+    limit_name: ClassVar[str | None] = "SCRUM_MAX_BYTES"
+
+    project_id: str
+    issue_id: str
+    attachment_id: str | None = None
+
+    @property
+    def is_object(self) -> bool:
+        return self.attachment_id is not None
+
+    def with_object(self, attachment_id: str) -> ScrumAddress:
+        return attrs.evolve(self, attachment_id=attachment_id)
+
+    def facade_arguments(self, connections: Connections) -> dict[str, Any]:
+        return _codearts_arguments(connections)
+
+    def fallback_name(self) -> str:
+        return sanitize_filename(f"attachment-{self.attachment_id}", "download")
+
+    def stream(self, facade: Any, options: StreamOptions) -> Any:
+        return facade.scrum.stream(self.project_id, self.issue_id, self.attachment_id, options)
+
+    def download(self, facade: Any, dest: Destination, options: DownloadOptions) -> Any:
+        return facade.scrum.download(
+            self.project_id, self.issue_id, self.attachment_id, dest, options
+        )
+
+    def upload(self, facade: Any, source: UploadSource, options: UploadOptions) -> Any:
+        return facade.scrum.upload(self.project_id, self.issue_id, source, options)
+
+    def created(self, result: Any) -> ScrumAddress:
+        return self.with_object(str(result.id))
+
+    def __str__(self) -> str:
+        parts = [self.project_id, self.issue_id, self.attachment_id]
+        return "scrum://" + "/".join(_quote(p) for p in parts if p is not None)
+
+
+@attrs.frozen
+class IpdAddress(_ServiceAddressBase):
+    """``ipd://PROJECT/ISSUE/ATTACHMENT_ID`` (an attachment) or ``ipd://PROJECT/ISSUE``."""
+
+    service: ClassVar[str] = "codearts-req"
+    limit_name: ClassVar[str | None] = "IPD_MAX_BYTES"
+
+    project_id: str
+    issue_id: str
+    attachment_id: str | None = None
+
+    @property
+    def is_object(self) -> bool:
+        return self.attachment_id is not None
+
+    def with_object(self, attachment_id: str) -> IpdAddress:
+        return attrs.evolve(self, attachment_id=attachment_id)
+
+    def facade_arguments(self, connections: Connections) -> dict[str, Any]:
+        return _codearts_arguments(connections)
+
+    def fallback_name(self) -> str:
+        return sanitize_filename(f"attachment-{self.attachment_id}", "download")
+
+    def stream(self, facade: Any, options: StreamOptions) -> Any:
+        return facade.ipd.stream(self.project_id, self.attachment_id, options)
+
+    def download(self, facade: Any, dest: Destination, options: DownloadOptions) -> Any:
+        return facade.ipd.download(self.project_id, self.attachment_id, dest, options)
+
+    def upload(self, facade: Any, source: UploadSource, options: UploadOptions) -> Any:
+        return facade.ipd.upload(self.project_id, self.issue_id, source, options)
+
+    def created(self, result: Any) -> IpdAddress:
+        items = result.result or []
+        # The IPD answer lists what it stored; without an id only the work item can be named.
+        return self.with_object(str(items[0].id)) if items else self
+
+    def __str__(self) -> str:
+        parts = [self.project_id, self.issue_id, self.attachment_id]
+        return "ipd://" + "/".join(_quote(p) for p in parts if p is not None)
+
+
+@attrs.frozen
+class CocAddress(_ServiceAddressBase):
+    """``coc://DOC_ID`` (an attachment) or ``coc://incident`` (where new ones go)."""
+
+    service: ClassVar[str] = "coc"
+    limit_name: ClassVar[str | None] = "COC_MAX_BYTES"
+
+    doc_id: str | None = None
+    ticket_type: str = "incident"
+
+    @property
+    def is_object(self) -> bool:
+        return self.doc_id is not None
+
+    def facade_arguments(self, connections: Connections) -> dict[str, Any]:
+        return {
+            "region": connections.coc_region,
+            "endpoint": connections.coc_endpoint,
+            "credentials": connections.credentials,
+            **connections.client_arguments(),
+        }
+
+    def fallback_name(self) -> str:
+        return sanitize_filename(self.doc_id, "download")
+
+    def check_upload(self, filename: str, size: int | None) -> None:
+        super().check_upload(filename, size)
+        if not filename.lower().endswith(catalog.COC_EXTENSIONS):
+            raise ValidationError(
+                "file",
+                f"{filename!r} is not a type COC accepts (name the copy with filename=/--name)",
+                "one of " + " ".join(catalog.COC_EXTENSIONS),
+            )
+
+    def stream(self, facade: Any, options: StreamOptions) -> Any:
+        return facade.stream(self.doc_id, options, ticket_type=self.ticket_type)
+
+    def download(self, facade: Any, dest: Destination, options: DownloadOptions) -> Any:
+        return facade.download(self.doc_id, dest, options, ticket_type=self.ticket_type)
+
+    def upload(self, facade: Any, source: UploadSource, options: UploadOptions) -> Any:
+        return facade.upload(source, options, ticket_type=self.ticket_type)
+
+    def created(self, result: Any) -> CocAddress:
+        return CocAddress(doc_id=str(result.data.doc_id), ticket_type=self.ticket_type)
+
+    def __str__(self) -> str:
+        return "coc://" + _quote(self.doc_id if self.doc_id is not None else self.ticket_type)
+
+
+@attrs.frozen
+class WorldServerAddress(_ServiceAddressBase):
+    """``ws://INTERNAL_NAME?filters`` (a stored file) or ``ws://ATTRIBUTE_DEFINITION_ID``."""
+
+    service: ClassVar[str] = "worldserver"  # WorldServer documents no limit for its files
+
+    internal_name: str | None = None
+    attribute_definition_id: int | None = None
+    download_token: str | None = None
+    resource_type: str | None = None
+    resource_id: int | None = None
+    attribute_name: str | None = None
+
+    @property
+    def is_object(self) -> bool:
+        return self.internal_name is not None
+
+    def facade_arguments(self, connections: Connections) -> dict[str, Any]:
+        password = connections.ws_password or os.environ.get(WS_PASSWORD_ENV)
+        missing = [
+            name
+            for name, value in (
+                ("ws_endpoint", connections.ws_endpoint),
+                ("ws_username", connections.ws_username),
+                (f"ws_password (or ${WS_PASSWORD_ENV})", password),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigurationError(f"a ws:// address needs {', '.join(missing)}")
+        return {
+            "endpoint": connections.ws_endpoint,
+            "username": connections.ws_username,
+            "password": password,
+            **connections.client_arguments(),
+        }
+
+    def fallback_name(self) -> str:
+        assert self.internal_name is not None
+        return sanitize_filename(_WS_INTERNAL_PREFIX.sub("", self.internal_name), "download")
+
+    def _filters(self) -> dict[str, Any]:
+        return {
+            "resource_type": self.resource_type,
+            "resource_id": self.resource_id,
+            "attribute_name": self.attribute_name,
+            "download_token": self.download_token,
+        }
+
+    def stream(self, facade: Any, options: StreamOptions) -> Any:
+        return facade.stream(self.internal_name, options, **self._filters())
+
+    def download(self, facade: Any, dest: Destination, options: DownloadOptions) -> Any:
+        return facade.download(self.internal_name, dest, options, **self._filters())
+
+    def upload(self, facade: Any, source: UploadSource, options: UploadOptions) -> Any:
+        assert self.attribute_definition_id is not None
+        return facade.upload(self.attribute_definition_id, source, options)
+
+    def created(self, result: Any) -> WorldServerAddress:
+        token = result.download_token if isinstance(result.download_token, str) else None
+        return WorldServerAddress(internal_name=result.internal_name, download_token=token)
+
+    def __str__(self) -> str:
+        if self.internal_name is None:
+            return f"ws://{self.attribute_definition_id}"
+        query = {
+            name: value
+            for name, value in zip(
+                WS_FILTERS,
+                (self.download_token, self.resource_type, self.resource_id, self.attribute_name),
+                strict=True,
+            )
+            if value is not None
+        }
+        text = "ws://" + _quote(self.internal_name)
+        if query:
+            text += "?" + urllib.parse.urlencode(query, quote_via=urllib.parse.quote)
+        return text
+
+
+def _codearts_arguments(connections: Connections) -> dict[str, Any]:
+    return {
+        "region": connections.codearts_region,
+        "endpoint": connections.codearts_endpoint,
+        "credentials": connections.credentials,
+        **connections.client_arguments(),
+    }
+
+
+ServiceAddress = ScrumAddress | IpdAddress | CocAddress | WorldServerAddress
+Address = LocalPath | ServiceAddress
+
+
+def _bad(text: str, problem: str, rule: str) -> ValidationError:
+    # The address is the user's own input; only its scheme and shape are quoted back.
+    return ValidationError("address", f"{text[:200]!r} {problem}", rule)
+
+
+def parse_address(text: str) -> Address:
+    """The address ``text`` names; a ``ValidationError`` naming the expected form if malformed."""
+    match = _SCHEME.match(text)
+    if match is None:
+        if not text:
+            raise _bad(text, "is empty", "a local path or scheme://…")
+        return LocalPath(Path(text), directory=text.endswith(("/", os.sep)))
+    scheme = match.group(1).lower()
+    rest = text[match.end() :]
+    if scheme not in SCHEMES:
+        raise _bad(text, f"has an unknown scheme {scheme!r}", "one of " + ", ".join(SCHEMES))
+    location, _, query = rest.partition("?")
+    parts = [urllib.parse.unquote(part) for part in location.split("/")]
+    if parts and parts[-1] == "":
+        parts.pop()  # a trailing slash: scrum://P/I/ is scrum://P/I
+    if any(not part for part in parts) or not parts:
+        raise _bad(text, "has an empty part", f"the form in `attachkit cp --help` for {scheme}://")
+    if query and scheme != "ws":
+        raise _bad(text, "has a query", f"no ?… in a {scheme}:// address")
+    if scheme in ("scrum", "ipd"):
+        if len(parts) not in (2, 3):
+            raise _bad(
+                text,
+                "does not name a work item",
+                f"{scheme}://PROJECT/ISSUE or {scheme}://PROJECT/ISSUE/ATTACHMENT_ID",
+            )
+        kind = ScrumAddress if scheme == "scrum" else IpdAddress
+        return kind(*parts)
+    if len(parts) != 1:
+        form = "coc://DOC_ID or coc://incident" if scheme == "coc" else (
+            "ws://INTERNAL_NAME or ws://ATTRIBUTE_DEFINITION_ID"
+        )  # fmt: skip
+        raise _bad(text, "has too many parts", form)
+    (name,) = parts
+    if scheme == "coc":
+        if name in COC_TICKET_TYPES:
+            return CocAddress(ticket_type=name)
+        return CocAddress(doc_id=name)
+    return _worldserver(text, name, query)
+
+
+def _worldserver(text: str, name: str, query: str) -> WorldServerAddress:
+    filters = urllib.parse.parse_qs(query, keep_blank_values=True, strict_parsing=False)
+    unknown = sorted(set(filters) - set(WS_FILTERS))
+    if unknown:
+        raise _bad(text, f"has unknown filters {', '.join(unknown)}", ", ".join(WS_FILTERS))
+    if any(len(values) != 1 for values in filters.values()):
+        raise _bad(text, "repeats a filter", "each filter at most once")
+    given = {key: values[0] for key, values in filters.items()}
+    if name.isdigit():  # any script's digits: parse_number then refuses all but a short ASCII id
+        attribute_definition_id = parse_number(name)
+        if attribute_definition_id is None:
+            raise _bad(
+                text,
+                "has an attribute definition id that is not a number of at most 18 ASCII digits",
+                "ws://ATTRIBUTE_DEFINITION_ID",
+            )
+        if given:
+            raise _bad(text, "has filters on a destination", "ws://ATTRIBUTE_DEFINITION_ID")
+        return WorldServerAddress(attribute_definition_id=attribute_definition_id)
+    resource_id = given.get("resourceId")
+    resource_number = parse_number(resource_id)
+    if resource_id is not None and resource_number is None:
+        raise _bad(
+            text,
+            "has a resourceId that is not a number of at most 18 ASCII digits",
+            "resourceId=DIGITS",
+        )
+    return WorldServerAddress(
+        internal_name=name,
+        download_token=given.get("downloadToken"),
+        resource_type=given.get("resourceType"),
+        resource_id=resource_number,
+        attribute_name=given.get("attributeName"),
+    )

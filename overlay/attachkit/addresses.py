@@ -111,6 +111,8 @@ class LocalPath:
 
     path: Path
     directory: bool = False
+    is_local: ClassVar[bool] = True
+    service: ClassVar[str] = "local"
 
     @property
     def as_destination(self) -> str:
@@ -129,6 +131,7 @@ class _ServiceAddressBase:
     """What every service address offers; each type below fills it in for its service."""
 
     service: ClassVar[str]
+    is_local: ClassVar[bool] = False
     # The largest file an upload may be (None: the service documents none), read from the
     # catalog at call time, so a test or benchmark that raises a limit raises it here too.
     limit_name: ClassVar[str | None] = None

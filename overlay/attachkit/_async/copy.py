@@ -71,7 +71,7 @@ async def async_copy(
         raise ValidationError(
             "source", f"{source!r} names a place, not a file", "an address that names one object"
         )
-    if dst.is_object and not isinstance(dst, LocalPath):
+    if dst.is_object and not dst.is_local:
         raise ValidationError(
             "destination",
             f"{destination!r} names an existing object",
@@ -80,6 +80,7 @@ async def async_copy(
     connections = connections or Connections()
     if filename is not None:
         validate_filename(filename)
+    # Which ends are local decides the route; what a service needs is its address's business.
     if isinstance(src, LocalPath):
         if isinstance(dst, LocalPath):
             return await _async_local_to_local(src, dst, filename, overwrite, progress)

@@ -75,14 +75,10 @@ def add_cp_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 
 
 def _schemes(args: argparse.Namespace) -> set[str]:
-    from attachkit.addresses import LocalPath, parse_address
+    from attachkit.addresses import parse_address
 
-    found = set()
-    for text in (args.source, args.destination):
-        address = parse_address(text)
-        if not isinstance(address, LocalPath):
-            found.add(address.service)
-    return found
+    addresses = [parse_address(text) for text in (args.source, args.destination)]
+    return {address.service for address in addresses} - {"local"}
 
 
 def connections_from(args: argparse.Namespace) -> Any:
@@ -114,9 +110,9 @@ def connections_from(args: argparse.Namespace) -> Any:
 def progress_label(source: str, destination: str) -> str:
     """What the bar names: the local file of the copy (the upload's source, the download's
     destination), or the destination address when both ends are services."""
-    from attachkit.addresses import LocalPath, parse_address
+    from attachkit.addresses import parse_address
 
-    if isinstance(parse_address(source), LocalPath):
+    if parse_address(source).is_local:
         return source
     return destination
 

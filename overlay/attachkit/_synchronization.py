@@ -10,10 +10,11 @@ off the event loop against the same work done in place.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import ssl
 import threading
-from collections.abc import Callable
-from typing import BinaryIO, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, BinaryIO, Self, TypeVar
 
 import httpcore
 import httpx
@@ -77,9 +78,66 @@ def pooled(
     return make(connection_limits(max_connections), httpx.create_ssl_context())
 
 
+class AsyncTaskGroup:
+    """Tasks on this event loop, at most ``limit`` running at a time; waits for all on exit.
+
+    A task that raises cancels the others and the exception leaves the ``async with``.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+
+    async def __aenter__(self) -> Self:
+        import anyio
+
+        self._slots = anyio.Semaphore(self._limit)
+        self._group = anyio.create_task_group()
+        await self._group.__aenter__()
+        return self
+
+    def start_soon(self, function: Callable[..., Awaitable[Any]], *args: Any) -> None:
+        async def bounded() -> None:
+            async with self._slots:
+                await function(*args)
+
+        self._group.start_soon(bounded)
+
+    async def __aexit__(self, *exc_info: Any) -> bool | None:
+        return await self._group.__aexit__(*exc_info)
+
+
+class TaskGroup:
+    """Tasks in at most ``limit`` worker threads; waits for all on exit.
+
+    The first exception a task raised leaves the ``with`` once all have ended (tasks not yet
+    started are cancelled).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+
+    def __enter__(self) -> Self:
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            self._limit, thread_name_prefix="attachkit"
+        )
+        self._futures: list[concurrent.futures.Future[Any]] = []
+        return self
+
+    def start_soon(self, function: Callable[..., Any], *args: Any) -> None:
+        self._futures.append(self._pool.submit(function, *args))
+
+    def __exit__(self, exc_type: object, *exc_info: Any) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=exc_type is not None)
+        if exc_type is None:
+            for future in self._futures:
+                future.result()  # re-raises what the task raised
+
+
 __all__ = [
     "AsyncLock",
+    "AsyncTaskGroup",
     "Lock",
+    "TaskGroup",
     "async_network_backend",
     "async_pooled",
     "async_read_chunk",

@@ -1,37 +1,28 @@
-"""All attachments of an IPD work item at once: list, then download a bounded number at a time.
+"""All attachments of an IPD work item at once: the plan and the outcome, with no I/O.
 
-One orchestration, written async: the list is fetched, each attachment gets a name (the listed
-file name, sanitised, made unique within the work item), a file already there with the listed
-size is skipped without a request, and the rest are downloaded ``jobs`` at a time. A failed
-download is recorded and the others go on; the result lists every attachment's outcome. The
-async facade awaits its own downloads; the sync facade runs the same orchestration with each of
-its (blocking) downloads in a worker thread, so both bound their concurrency the same way.
+Each listed attachment gets a name (the listed file name, sanitised, made unique within the
+work item); the result lists every attachment's outcome (downloaded, skipped, failed); one
+progress report covers the whole set. The orchestration that lists, skips and downloads
+``jobs`` at a time is I/O, written once in ``attachkit/_async/bulk.py`` (its sync twin runs the
+downloads in worker threads, the async one as tasks).
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import os
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-import anyio
-import anyio.to_thread
 import attrs
 
-from attachkit.errors import AttachkitError
-from attachkit.transfer import DownloadResult, Progress, sanitize_filename
+from attachkit.transfer import Progress, sanitize_filename
 from attachkit.untrusted import parse_number
 
-__all__ = ["BulkDownload", "BulkItem", "async_download_all", "download_all"]
+__all__ = ["MAX_JOBS", "BulkDownload", "BulkItem", "Planned", "SetProgress", "plan", "size_of"]
 
 MAX_JOBS = 32
 Status = Literal["downloaded", "skipped", "failed"]
-# (attachment id, destination path, progress) -> the download's result, awaited.
-_Fetch = Callable[[str, Path, Progress], Awaitable[DownloadResult]]
 
 
 @attrs.frozen
@@ -76,15 +67,15 @@ class BulkDownload:
 
 
 @attrs.frozen
-class _Planned:
+class Planned:
     attachment_id: str
     name: str
     size: int | None
 
 
-def _plan(entries: Sequence[Any]) -> list[_Planned]:
+def plan(entries: Sequence[Any]) -> list[Planned]:
     """A unique, safe local name per listed attachment (``ID_name`` for a repeated name)."""
-    planned: list[_Planned] = []
+    planned: list[Planned] = []
     taken: set[str] = set()
     for entry in entries:
         attachment_id = str(entry.id)
@@ -97,14 +88,14 @@ def _plan(entries: Sequence[Any]) -> list[_Planned]:
             name = sanitize_filename(f"{attachment_id}_{name}")
         taken.add(name.lower())
         size = parse_number(entry.file_size) if isinstance(entry.file_size, str) else None
-        planned.append(_Planned(attachment_id, name, size))
+        planned.append(Planned(attachment_id, name, size))
     return planned
 
 
-class _SetProgress:
+class SetProgress:
     """One ``progress(done, total)`` for the whole set, fed by every download (from any thread)."""
 
-    def __init__(self, report: Progress | None, planned: list[_Planned]) -> None:
+    def __init__(self, report: Progress | None, planned: list[Planned]) -> None:
         self._report = report
         self._lock = threading.Lock()
         self._done: dict[str, int] = {}
@@ -122,121 +113,8 @@ class _SetProgress:
         return update
 
 
-async def _download_each(
-    planned: list[_Planned],
-    dest_dir: Path,
-    fetch: _Fetch,
-    *,
-    jobs: int,
-    overwrite: bool,
-    progress: Progress | None,
-) -> BulkDownload:
-    if not 1 <= jobs <= MAX_JOBS:
-        raise ValueError(f"jobs must be between 1 and {MAX_JOBS}")
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    outcomes: dict[str, BulkItem] = {}
-    overall = _SetProgress(progress, planned)
-    slots = anyio.Semaphore(jobs)
-
-    async def one(item: _Planned) -> None:
-        target = dest_dir / item.name
-        if not overwrite and item.size is not None and _size_of(target) == item.size:
-            overall.item(item.attachment_id)(item.size, item.size)
-            outcomes[item.attachment_id] = BulkItem(
-                item.attachment_id, item.name, "skipped", item.size, target
-            )
-            return
-        async with slots:
-            try:
-                result = await fetch(item.attachment_id, target, overall.item(item.attachment_id))
-            except (AttachkitError, OSError) as error:
-                outcomes[item.attachment_id] = BulkItem(
-                    item.attachment_id, item.name, "failed", item.size, None,
-                    error=str(error), error_type=type(error).__name__,
-                )  # fmt: skip
-                return
-        outcomes[item.attachment_id] = BulkItem(
-            item.attachment_id, item.name, "downloaded", result.size, result.path
-        )
-
-    async with anyio.create_task_group() as group:
-        for item in planned:
-            group.start_soon(one, item)
-    return BulkDownload(tuple(outcomes[item.attachment_id] for item in planned))
-
-
-def _size_of(path: Path) -> int | None:
+def size_of(path: Path) -> int | None:
     try:
         return path.stat().st_size if path.is_file() else None
     except OSError:
         return None
-
-
-async def async_download_all(
-    ipd: Any,
-    project_id: str,
-    issue_id: str,
-    dest_dir: str | os.PathLike[str],
-    *,
-    jobs: int = 4,
-    overwrite: bool = False,
-    resume: bool = False,
-    source_project_id: str | None = None,
-    progress: Progress | None = None,
-) -> BulkDownload:
-    """Download every attachment of the IPD work item into ``dest_dir``, ``jobs`` at a time.
-
-    ``ipd`` is an async facade's ``.ipd`` namespace. ``progress(done, total)`` covers the whole
-    set. A failure (an ``AttachkitError`` or a local ``OSError``) is recorded in the result and
-    the other downloads go on; listing the work item failing raises. ``resume`` keeps what a
-    failed download received, and continues what an earlier run kept.
-    """
-    listing = await ipd.list(project_id, issue_id, source_project_id=source_project_id)
-    planned = _plan(listing.result or [])
-
-    async def fetch(attachment_id: str, target: Path, item_progress: Progress) -> DownloadResult:
-        result: DownloadResult = await ipd.download(
-            project_id, attachment_id, target, overwrite=overwrite, resume=resume,
-            progress=item_progress,
-        )  # fmt: skip
-        return result
-
-    return await _download_each(
-        planned, Path(dest_dir), fetch, jobs=jobs, overwrite=overwrite, progress=progress
-    )
-
-
-def download_all(
-    ipd: Any,
-    project_id: str,
-    issue_id: str,
-    dest_dir: str | os.PathLike[str],
-    *,
-    jobs: int = 4,
-    overwrite: bool = False,
-    resume: bool = False,
-    source_project_id: str | None = None,
-    progress: Progress | None = None,
-) -> BulkDownload:
-    """``async_download_all`` for a sync facade's ``.ipd``: its downloads run in worker threads."""
-    listing = ipd.list(project_id, issue_id, source_project_id=source_project_id)
-    planned = _plan(listing.result or [])
-
-    async def fetch(attachment_id: str, target: Path, item_progress: Progress) -> DownloadResult:
-        call = functools.partial(
-            ipd.download,
-            project_id,
-            attachment_id,
-            target,
-            overwrite=overwrite,
-            resume=resume,
-            progress=item_progress,
-        )
-        result: DownloadResult = await anyio.to_thread.run_sync(call)
-        return result
-
-    return asyncio.run(
-        _download_each(
-            planned, Path(dest_dir), fetch, jobs=jobs, overwrite=overwrite, progress=progress
-        )
-    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -12,7 +13,8 @@ from typing import Any
 import pytest
 
 import attachkit
-from attachkit.bulk import BulkDownload, async_download_all
+from attachkit._async.bulk import async_download_all
+from attachkit.bulk import BulkDownload
 from attachkit.cli import main
 from attachkit.cli.exit_codes import EXIT_OK
 from attachkit.errors import NotFoundError
@@ -145,9 +147,7 @@ class _FakeIpd:
         ]
         return SimpleNamespace(result=entries)
 
-    async def download(
-        self, project_id: str, attachment_id: str, dest: Path, **options: Any
-    ) -> Any:
+    async def download(self, project_id: str, attachment_id: str, dest: Path, options: Any) -> Any:
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         for _ in range(5):  # give every other task the chance to start
@@ -171,3 +171,40 @@ def test_concurrency_is_bounded_by_jobs_and_names_stay_unique(tmp_path: Path) ->
     assert len(written) == len(names) - 1  # all but the failed one
     assert "evil.txt" in written and "[31mred.txt" in written
     assert len({name.lower() for name in written}) == len(written)
+
+
+class _FakeSyncIpd:
+    """A sync ``.ipd`` whose downloads wait for ``together`` of them to run at once."""
+
+    def __init__(self, count: int, together: int) -> None:
+        self.count = count
+        self.together = threading.Barrier(together, timeout=30)
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    def list(self, project_id: str, issue_id: str, **_: Any) -> Any:
+        entries = [
+            SimpleNamespace(id=str(i), store_filename=f"f{i}.bin", title=None, file_size="3")
+            for i in range(self.count)
+        ]
+        return SimpleNamespace(result=entries)
+
+    def download(self, project_id: str, attachment_id: str, dest: Path, options: Any) -> Any:
+        with self.lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        self.together.wait()  # a download that ran alone would wait here in vain
+        with self.lock:
+            self.in_flight -= 1
+        dest.write_bytes(b"abc")
+        return DownloadResult(path=dest, size=3, sha256="")
+
+
+def test_the_sync_twin_runs_jobs_downloads_at_once_in_threads(tmp_path: Path) -> None:
+    from attachkit._sync.bulk import download_all
+
+    fake = _FakeSyncIpd(9, together=3)
+    result = download_all(fake, "P", "I", tmp_path, jobs=3)
+    assert [item.status for item in result.items] == ["downloaded"] * 9
+    assert fake.most_in_flight == 3

@@ -288,12 +288,13 @@ class AsyncIpdAttachments:
         """Every attachment of the work item into ``dest_dir``, ``jobs`` at a time.
 
         Returns ``attachkit.bulk.BulkDownload``: each attachment downloaded, skipped (already
-        there with the listed size) or failed (the others still complete); see ``attachkit.bulk``.
+        there with the listed size) or failed (the others still complete).
         ``resume=True`` keeps what a failed download received and continues what a run kept.
         """
-        from attachkit import bulk  # brings anyio: imported on the first bulk download
+        # Imported on the first bulk download: the task group brings anyio.
+        from attachkit._async.bulk import async_download_all
 
-        return await bulk.async_download_all(
+        return await async_download_all(
             self, project_id, issue_id, dest_dir, jobs=jobs, overwrite=overwrite, resume=resume,
             source_project_id=source_project_id, progress=progress,
         )  # fmt: skip

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from attachkit.options import UploadOptions as UploadOptions
     from attachkit.transfer import DownloadResult as DownloadResult
     from attachkit.transfer import RetryPolicy as RetryPolicy
+    from attachkit.transfer.types import ProgressEvents as ProgressEvents
     from attachkit.transfer.types import StreamInfo as StreamInfo
 
 __version__ = "0.1.0"
@@ -77,6 +78,7 @@ _LAZY = {
     "DownloadStream": "attachkit._sync.download",
     "AsyncDownloadStream": "attachkit._async.download",
     "StreamInfo": "attachkit.transfer.types",
+    "ProgressEvents": "attachkit.transfer.types",
     "CallOptions": "attachkit.options",
     "DownloadOptions": "attachkit.options",
     "StreamOptions": "attachkit.options",

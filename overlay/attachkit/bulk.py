@@ -10,13 +10,14 @@ downloads in worker threads, the async one as tasks).
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 
 from attachkit.transfer import Progress, sanitize_filename
+from attachkit.transfer.types import progress_events
 from attachkit.untrusted import parse_number
 
 __all__ = ["MAX_JOBS", "BulkDownload", "BulkItem", "Planned", "SetProgress", "plan", "size_of"]
@@ -96,19 +97,19 @@ class SetProgress:
     """One ``progress(done, total)`` for the whole set, fed by every download (from any thread)."""
 
     def __init__(self, report: Progress | None, planned: list[Planned]) -> None:
-        self._report = report
+        self._events = progress_events(report)
         self._lock = threading.Lock()
         self._done: dict[str, int] = {}
         sizes = [item.size for item in planned]
         self._total = None if None in sizes else sum(s for s in sizes if s is not None)
 
-    def item(self, attachment_id: str) -> Progress:
+    def item(self, attachment_id: str) -> Callable[[int, int | None], None]:
         def update(done: int, total: int | None) -> None:
             with self._lock:
                 self._done[attachment_id] = done
                 overall = sum(self._done.values())
-            if self._report is not None:
-                self._report(overall, self._total)
+            if self._events is not None:
+                self._events.on_progress(overall, self._total)
 
         return update
 

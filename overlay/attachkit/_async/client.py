@@ -138,6 +138,7 @@ class AsyncClient:
             build = lambda: self._request(kwargs, options.timeout)  # noqa: E731
         else:
             build = lambda: self._upload_request(kwargs, body, options.timeout)  # noqa: E731
+            body.queued()
         try:
             response = await async_send_with_retries(
                 self._sender,
@@ -158,8 +159,19 @@ class AsyncClient:
                 answer = await async_read_answer(response, self._max_answer_bytes)
             finally:
                 await response.aclose()
-        except httpx.TransportError as exc:
-            raise transport_error_from(exc, operation.operation_id) from exc
+        except BaseException as error:
+            failure = (
+                transport_error_from(error, operation.operation_id)
+                if isinstance(error, httpx.TransportError)
+                else error
+            )
+            if body is not None:
+                body.done(failure)
+            if failure is error:
+                raise
+            raise failure from error
+        if body is not None:
+            body.done(None)
         return operation.parse(_answered(response, answer))
 
     async def download(

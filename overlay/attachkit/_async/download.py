@@ -147,6 +147,7 @@ async def async_download(
     )
     state = ResumeState(sink, options.progress, max_bytes=options.byte_limit, low_speed=low_speed)
     retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
+    state.queued()
     try:
         # A kept part is reopened (and, with a checksum, read whole) off the event loop.
         kept = await async_run_blocking(lambda: sink.resume_kept(str(request.url)))
@@ -160,9 +161,11 @@ async def async_download(
         finally:
             await chunks.aclose()
         path = await async_run_blocking(sink.commit)
-    except BaseException:
+    except BaseException as error:
         sink.discard()
+        state.done(error)
         raise
+    state.done(None)
     return state.result(path, sink.sha256)
 
 
@@ -213,6 +216,7 @@ class AsyncDownloadStream:
     async def start(self) -> StreamInfo:
         """Send the request (if not sent yet) and return what the answer said of its bytes."""
         if self._info is None:
+            self._state.queued()
             marker = await anext(self._chunks, None)
             if marker is None:  # only an answer the state judged usable ends this wait
                 raise RuntimeError("the download stream ended before an answer came")
@@ -225,10 +229,17 @@ class AsyncDownloadStream:
     async def __anext__(self) -> bytes:
         if self._info is None:
             await self.start()
-        while True:
-            chunk = await anext(self._chunks)  # StopAsyncIteration ends the iteration
-            if chunk:
-                return chunk
+        try:
+            while True:
+                chunk = await anext(self._chunks)
+                if chunk:
+                    return chunk
+        except StopAsyncIteration:
+            self._state.done(None)
+            raise
+        except BaseException as error:
+            self._state.done(error)
+            raise
 
     async def aclose(self) -> None:
         await self._chunks.aclose()

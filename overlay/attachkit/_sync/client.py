@@ -139,6 +139,7 @@ class Client:
             build = lambda: self._request(kwargs, options.timeout)  # noqa: E731
         else:
             build = lambda: self._upload_request(kwargs, body, options.timeout)  # noqa: E731
+            body.queued()
         try:
             response = send_with_retries(
                 self._sender,
@@ -159,8 +160,19 @@ class Client:
                 answer = read_answer(response, self._max_answer_bytes)
             finally:
                 response.close()
-        except httpx.TransportError as exc:
-            raise transport_error_from(exc, operation.operation_id) from exc
+        except BaseException as error:
+            failure = (
+                transport_error_from(error, operation.operation_id)
+                if isinstance(error, httpx.TransportError)
+                else error
+            )
+            if body is not None:
+                body.done(failure)
+            if failure is error:
+                raise
+            raise failure from error
+        if body is not None:
+            body.done(None)
         return operation.parse(_answered(response, answer))
 
     def download(

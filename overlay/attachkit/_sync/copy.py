@@ -29,7 +29,7 @@ from attachkit._synchronization import run_blocking
 from attachkit.addresses import Connections, LocalPath, ServiceAddress, parse_address
 from attachkit.errors import DestinationExistsError, ValidationError
 from attachkit.options import DownloadOptions, StreamOptions, UploadOptions
-from attachkit.transfer.types import CopyResult, Progress
+from attachkit.transfer.types import CopyResult, Progress, progress_events
 from attachkit.validation import validate_filename
 
 __all__ = ["copy"]
@@ -101,9 +101,13 @@ def _local_to_local(
     if not overwrite and os.path.lexists(target):
         raise DestinationExistsError(f"{target} exists; pass overwrite=True to replace it")
     size = src.path.stat().st_size
+    events = progress_events(progress)
+    if events is not None:
+        events.on_queued(size)
     run_blocking(lambda: shutil.copyfile(src.path, target))
-    if progress is not None:
-        progress(size, size)
+    if events is not None:
+        events.on_progress(size, size)
+        events.on_done(None)
     return CopyResult(str(src), str(target), size, target.name)
 
 

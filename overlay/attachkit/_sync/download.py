@@ -148,6 +148,7 @@ def download(
     )
     state = ResumeState(sink, options.progress, max_bytes=options.byte_limit, low_speed=low_speed)
     retry = RetryState(policy or RetryPolicy(), idempotent=True, operation=operation)
+    state.queued()
     try:
         # A kept part is reopened (and, with a checksum, read whole) off the event loop.
         kept = run_blocking(lambda: sink.resume_kept(str(request.url)))
@@ -161,9 +162,11 @@ def download(
         finally:
             chunks.close()
         path = run_blocking(sink.commit)
-    except BaseException:
+    except BaseException as error:
         sink.discard()
+        state.done(error)
         raise
+    state.done(None)
     return state.result(path, sink.sha256)
 
 
@@ -212,6 +215,7 @@ class DownloadStream:
     def start(self) -> StreamInfo:
         """Send the request (if not sent yet) and return what the answer said of its bytes."""
         if self._info is None:
+            self._state.queued()
             marker = next(self._chunks, None)
             if marker is None:  # only an answer the state judged usable ends this wait
                 raise RuntimeError("the download stream ended before an answer came")
@@ -224,10 +228,17 @@ class DownloadStream:
     def __next__(self) -> bytes:
         if self._info is None:
             self.start()
-        while True:
-            chunk = next(self._chunks)  # StopIteration ends the iteration
-            if chunk:
-                return chunk
+        try:
+            while True:
+                chunk = next(self._chunks)
+                if chunk:
+                    return chunk
+        except StopIteration:
+            self._state.done(None)
+            raise
+        except BaseException as error:
+            self._state.done(error)
+            raise
 
     def close(self) -> None:
         self._chunks.close()

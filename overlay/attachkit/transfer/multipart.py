@@ -24,7 +24,7 @@ from typing import BinaryIO, cast
 from attachkit.errors import BodyNotReplayableError, IntegrityError, LocalFileError
 
 from .localfiles import local_file_errors
-from .types import Progress, UploadSource
+from .types import Progress, UploadSource, progress_events
 
 __all__ = ["DEFAULT_UPLOAD_CHUNK", "MultipartFile"]
 
@@ -86,7 +86,7 @@ class MultipartFile:
             raise ValueError("chunk_size must be positive")
         self.field_name = field_name
         self.chunk_size = chunk_size
-        self.progress = progress
+        self.events = progress_events(progress)
         self._path: Path | None = None
         self.data: bytes | memoryview | None = None
         self._file: BinaryIO | None = None
@@ -170,15 +170,23 @@ class MultipartFile:
         self._iterations += 1
         if self._file is not None and self.replayable:
             self._file.seek(self._start)
-        if self.progress is not None:
-            self.progress(0, self.size)
+        if self.events is not None:
+            self.events.on_progress(0, self.size)
+
+    def queued(self) -> None:
+        if self.events is not None:
+            self.events.on_queued(self.size)
+
+    def done(self, error: BaseException | None) -> None:
+        if self.events is not None:
+            self.events.on_done(error)
 
     def account(self, done: int, chunk: bytes) -> int:
         done += len(chunk)
         if done > self.size:
             raise IntegrityError(f"{self.filename}: the file grew while it was being uploaded")
-        if self.progress is not None:
-            self.progress(done, self.size)
+        if self.events is not None:
+            self.events.on_progress(done, self.size)
         return done
 
     def check_end(self, done: int) -> None:

@@ -22,7 +22,7 @@ from attachkit.untrusted import parse_number
 from . import partials
 from .deadlines import SpeedWatch
 from .filenames import filename_from_content_disposition, sanitize_filename
-from .types import DownloadResult, LowSpeedLimit, Progress, StreamInfo
+from .types import DownloadResult, LowSpeedLimit, Progress, StreamInfo, progress_events
 
 if TYPE_CHECKING:
     from .sinks import Writer
@@ -56,7 +56,7 @@ class ResumeState:
         if max_bytes is not None and max_bytes < 0:
             raise ValueError("max_bytes must be zero or more")
         self.sink = sink
-        self.progress = progress
+        self.events = progress_events(progress)
         self.max_bytes = max_bytes
         self._speed = None if low_speed is None else SpeedWatch(low_speed, clock)
         self.offset = 0  # bytes handed on (written or yielded) so far
@@ -172,8 +172,8 @@ class ResumeState:
         if self.max_bytes is not None and self.offset + len(chunk) > self.max_bytes:
             raise self._too_large("goes on past that size")
         self.offset += len(chunk)
-        if self.progress is not None:
-            self.progress(self.offset, self.total)
+        if self.events is not None:
+            self.events.on_progress(self.offset, self.total)
         return chunk
 
     def info(self) -> StreamInfo:
@@ -201,8 +201,16 @@ class ResumeState:
             )
 
     def _report(self) -> None:
-        if self.progress is not None:
-            self.progress(self.offset, self.total)
+        if self.events is not None:
+            self.events.on_progress(self.offset, self.total)
+
+    def queued(self) -> None:
+        if self.events is not None:
+            self.events.on_queued(self.total)
+
+    def done(self, error: BaseException | None) -> None:
+        if self.events is not None:
+            self.events.on_done(error)
 
     def result(self, path: Path | None, sha256: str | None) -> DownloadResult:
         return DownloadResult(

@@ -23,16 +23,53 @@ __all__ = [
     "DownloadResult",
     "LowSpeedLimit",
     "Progress",
+    "ProgressEvents",
     "StreamInfo",
     "UploadSource",
+    "progress_events",
 ]
 
 Checksum = Literal["sha256"]
 """The digests a download can compute on the way; no service publishes one to compare with."""
 
-Progress = Callable[[int, int | None], object]
-"""``(bytes_done, bytes_total)``; ``bytes_total`` is ``None`` when the size is unknown; the
-callback's return value is ignored (so ``lambda done, total: bar.update(done)`` fits)."""
+
+class ProgressEvents:
+    """A transfer's subscriber: told when it is queued, how far it got, and when it is done.
+
+    As s3transfer's subscribers: subclass it and override what you need (each does nothing by
+    default). ``total`` is ``None`` while the size is unknown; ``on_done`` gets the exception
+    that ended the transfer, or ``None`` when it succeeded.
+    """
+
+    def on_queued(self, total: int | None) -> None:
+        """The transfer is about to start; ``total`` bytes when already known."""
+
+    def on_progress(self, done: int, total: int | None) -> None:
+        """``done`` bytes of ``total`` have moved."""
+
+    def on_done(self, error: BaseException | None) -> None:
+        """The transfer ended: with ``error``, or well when it is ``None``."""
+
+
+Progress = Callable[[int, int | None], object] | ProgressEvents
+"""A ``ProgressEvents`` subscriber, or a plain ``callback(bytes_done, bytes_total)`` (its
+return value is ignored, so ``lambda done, total: bar.update(done)`` fits), which hears only
+the progress events."""
+
+
+class _ProgressCallback(ProgressEvents):
+    __slots__ = ("on_progress",)
+
+    def __init__(self, callback: Callable[[int, int | None], object]) -> None:
+        self.on_progress = callback  # type: ignore[method-assign, assignment]
+
+
+def progress_events(progress: Progress | None) -> ProgressEvents | None:
+    """``progress`` as a subscriber (a callback becomes one that hears only the progress)."""
+    if progress is None or isinstance(progress, ProgressEvents):
+        return progress
+    return _ProgressCallback(progress)
+
 
 UploadSource = (
     str

@@ -31,7 +31,7 @@ from attachkit.options import DownloadOptions, StreamOptions, UploadOptions
 from attachkit.transfer.types import CopyResult, Progress, progress_events
 from attachkit.validation import validate_filename
 
-__all__ = ["async_copy"]
+__all__ = ["async_copy", "async_open_facade", "async_relay"]
 
 SPOOL_IN_MEMORY_BYTES = 1024 * 1024  # a sizeless source is kept in memory up to this, then disk
 # The facade that serves each service, by the name its addresses give (``address.service``).
@@ -42,8 +42,8 @@ _FACADES: dict[str, Any] = {
 }
 
 
-def _async_facade(address: ServiceAddress, connections: Connections) -> Any:
-    """A new facade for ``address``'s service (a context manager)."""
+def async_open_facade(address: ServiceAddress, connections: Connections) -> Any:
+    """A new facade for ``address``'s service (a context manager; close it when done)."""
     return _FACADES[address.service](**address.facade_arguments(connections))
 
 
@@ -120,7 +120,7 @@ async def _async_local_to_service(
     name = filename or src.path.name
     size = src.path.stat().st_size
     dst.check_upload(name, size)
-    async with _async_facade(dst, connections) as facade:
+    async with async_open_facade(dst, connections) as facade:
         uploaded = await dst.upload(
             facade, src.path, UploadOptions(filename=name, progress=progress)
         )
@@ -130,7 +130,7 @@ async def _async_local_to_service(
 async def _async_service_to_local(
     src: ServiceAddress, dst: LocalPath, connections: Connections, options: DownloadOptions
 ) -> CopyResult:
-    async with _async_facade(src, connections) as facade:
+    async with async_open_facade(src, connections) as facade:
         result = await src.download(facade, dst.as_destination, options)
     assert result.path is not None
     return CopyResult(str(src), str(result.path), result.size, result.path.name)
@@ -144,30 +144,48 @@ async def _async_service_to_service(
     progress: Progress | None,
 ) -> CopyResult:
     async with (
-        _async_facade(src, connections) as source_facade,
-        _async_facade(dst, connections) as destination_facade,
+        async_open_facade(src, connections) as source_facade,
+        async_open_facade(dst, connections) as destination_facade,
     ):
-        chunks = src.stream(source_facade, StreamOptions())
+        created, size, name = await async_relay(
+            src, source_facade, dst, destination_facade, filename=filename, progress=progress
+        )
+    return CopyResult(str(src), str(created), size, name)
+
+
+async def async_relay(
+    src: ServiceAddress,
+    source_facade: Any,
+    dst: ServiceAddress,
+    destination_facade: Any,
+    *,
+    filename: str | None,
+    progress: Progress | None,
+) -> tuple[ServiceAddress, int, str]:
+    """Stream one object from ``src`` into a new one at ``dst``, through open facades.
+
+    Returns the new object's address, its size and the name it was stored under. The answer's
+    head is read first: what it announces is checked against ``dst`` before its body moves.
+    """
+    chunks = src.stream(source_facade, StreamOptions())
+    try:
+        announced = await chunks.start()
+        name = filename or announced.filename or src.fallback_name()
+        dst.check_upload(name, announced.size)
+        body: Any = chunks
+        size = announced.size
+        if size is None:
+            body, size = await _async_spool(chunks, dst, name)
         try:
-            # The answer's head only: what it announces is checked before its body moves.
-            announced = await chunks.start()
-            name = filename or announced.filename or src.fallback_name()
-            dst.check_upload(name, announced.size)
-            body: Any = chunks
-            size = announced.size
-            if size is None:
-                body, size = await _async_spool(chunks, dst, name)
-            try:
-                uploaded = await dst.upload(
-                    destination_facade, body,
-                    UploadOptions(filename=name, size=size, progress=progress),
-                )  # fmt: skip
-            finally:
-                if body is not chunks:
-                    body.close()
+            uploaded = await dst.upload(
+                destination_facade, body, UploadOptions(filename=name, size=size, progress=progress)
+            )
         finally:
-            await chunks.aclose()
-    return CopyResult(str(src), str(dst.created(uploaded)), size, name)
+            if body is not chunks:
+                body.close()
+    finally:
+        await chunks.aclose()
+    return dst.created(uploaded), size, name
 
 
 async def _async_spool(chunks: Any, dst: ServiceAddress, name: str) -> tuple[BinaryIO, int]:

@@ -32,7 +32,7 @@ from attachkit.options import DownloadOptions, StreamOptions, UploadOptions
 from attachkit.transfer.types import CopyResult, Progress, progress_events
 from attachkit.validation import validate_filename
 
-__all__ = ["copy"]
+__all__ = ["copy", "open_facade", "relay"]
 
 SPOOL_IN_MEMORY_BYTES = 1024 * 1024  # a sizeless source is kept in memory up to this, then disk
 # The facade that serves each service, by the name its addresses give (``address.service``).
@@ -43,8 +43,8 @@ _FACADES: dict[str, Any] = {
 }
 
 
-def _facade(address: ServiceAddress, connections: Connections) -> Any:
-    """A new facade for ``address``'s service (a context manager)."""
+def open_facade(address: ServiceAddress, connections: Connections) -> Any:
+    """A new facade for ``address``'s service (a context manager; close it when done)."""
     return _FACADES[address.service](**address.facade_arguments(connections))
 
 
@@ -121,7 +121,7 @@ def _local_to_service(
     name = filename or src.path.name
     size = src.path.stat().st_size
     dst.check_upload(name, size)
-    with _facade(dst, connections) as facade:
+    with open_facade(dst, connections) as facade:
         uploaded = dst.upload(facade, src.path, UploadOptions(filename=name, progress=progress))
     return CopyResult(str(src), str(dst.created(uploaded)), size, name)
 
@@ -129,7 +129,7 @@ def _local_to_service(
 def _service_to_local(
     src: ServiceAddress, dst: LocalPath, connections: Connections, options: DownloadOptions
 ) -> CopyResult:
-    with _facade(src, connections) as facade:
+    with open_facade(src, connections) as facade:
         result = src.download(facade, dst.as_destination, options)
     assert result.path is not None
     return CopyResult(str(src), str(result.path), result.size, result.path.name)
@@ -143,30 +143,48 @@ def _service_to_service(
     progress: Progress | None,
 ) -> CopyResult:
     with (
-        _facade(src, connections) as source_facade,
-        _facade(dst, connections) as destination_facade,
+        open_facade(src, connections) as source_facade,
+        open_facade(dst, connections) as destination_facade,
     ):
-        chunks = src.stream(source_facade, StreamOptions())
+        created, size, name = relay(
+            src, source_facade, dst, destination_facade, filename=filename, progress=progress
+        )
+    return CopyResult(str(src), str(created), size, name)
+
+
+def relay(
+    src: ServiceAddress,
+    source_facade: Any,
+    dst: ServiceAddress,
+    destination_facade: Any,
+    *,
+    filename: str | None,
+    progress: Progress | None,
+) -> tuple[ServiceAddress, int, str]:
+    """Stream one object from ``src`` into a new one at ``dst``, through open facades.
+
+    Returns the new object's address, its size and the name it was stored under. The answer's
+    head is read first: what it announces is checked against ``dst`` before its body moves.
+    """
+    chunks = src.stream(source_facade, StreamOptions())
+    try:
+        announced = chunks.start()
+        name = filename or announced.filename or src.fallback_name()
+        dst.check_upload(name, announced.size)
+        body: Any = chunks
+        size = announced.size
+        if size is None:
+            body, size = _spool(chunks, dst, name)
         try:
-            # The answer's head only: what it announces is checked before its body moves.
-            announced = chunks.start()
-            name = filename or announced.filename or src.fallback_name()
-            dst.check_upload(name, announced.size)
-            body: Any = chunks
-            size = announced.size
-            if size is None:
-                body, size = _spool(chunks, dst, name)
-            try:
-                uploaded = dst.upload(
-                    destination_facade, body,
-                    UploadOptions(filename=name, size=size, progress=progress),
-                )  # fmt: skip
-            finally:
-                if body is not chunks:
-                    body.close()
+            uploaded = dst.upload(
+                destination_facade, body, UploadOptions(filename=name, size=size, progress=progress)
+            )
         finally:
-            chunks.close()
-    return CopyResult(str(src), str(dst.created(uploaded)), size, name)
+            if body is not chunks:
+                body.close()
+    finally:
+        chunks.close()
+    return dst.created(uploaded), size, name
 
 
 def _spool(chunks: Any, dst: ServiceAddress, name: str) -> tuple[BinaryIO, int]:

@@ -14,7 +14,11 @@ if TYPE_CHECKING:
     # What the lazy names below resolve to, for type checkers and IDEs (nothing imported at
     # run time). tests/test_typing.py checks that this list and _LAZY name the same things.
     from attachkit._async.download import AsyncDownloadStream as AsyncDownloadStream
+    from attachkit._async.sync_job import async_check as async_check
+    from attachkit._async.sync_job import async_sync as async_sync
     from attachkit._sync.download import DownloadStream as DownloadStream
+    from attachkit._sync.sync_job import check as check
+    from attachkit._sync.sync_job import sync as sync
     from attachkit.auth.signer import AkSkAuth as AkSkAuth
     from attachkit.copying import Connections as Connections
     from attachkit.copying import CopyResult as CopyResult
@@ -55,6 +59,8 @@ if TYPE_CHECKING:
     from attachkit.options import DownloadOptions as DownloadOptions
     from attachkit.options import StreamOptions as StreamOptions
     from attachkit.options import UploadOptions as UploadOptions
+    from attachkit.sync_plan import CheckReport as CheckReport
+    from attachkit.sync_plan import SyncReport as SyncReport
     from attachkit.transfer import DownloadResult as DownloadResult
     from attachkit.transfer import RetryPolicy as RetryPolicy
     from attachkit.transfer.types import ProgressEvents as ProgressEvents
@@ -85,6 +91,12 @@ _LAZY = {
     "UploadOptions": "attachkit.options",
     "RetryPolicy": "attachkit.transfer",
     "copy": "attachkit.copying",
+    "sync": "attachkit._sync.sync_job",
+    "async_sync": "attachkit._async.sync_job",
+    "check": "attachkit._sync.sync_job",
+    "async_check": "attachkit._async.sync_job",
+    "SyncReport": "attachkit.sync_plan",
+    "CheckReport": "attachkit.sync_plan",
     "acopy": "attachkit.copying",
     "CopyResult": "attachkit.copying",
     "Connections": "attachkit.copying",

@@ -103,14 +103,21 @@ class AsyncTaskGroup:
         self._group.start_soon(bounded)
 
     async def __aexit__(self, *exc_info: Any) -> bool | None:
-        return await self._group.__aexit__(*exc_info)
+        try:
+            return await self._group.__aexit__(*exc_info)
+        except BaseExceptionGroup as group:
+            # anyio wraps what a task raised in a group; one failure leaves as itself, as it
+            # does from the threads of ``TaskGroup``.
+            if len(group.exceptions) == 1:
+                raise group.exceptions[0] from None
+            raise
 
 
 class TaskGroup:
     """Tasks in at most ``limit`` worker threads; waits for all on exit.
 
-    The first exception a task raised leaves the ``with`` once all have ended (tasks not yet
-    started are cancelled).
+    The first exception a task raised leaves the ``with`` once the running ones have ended;
+    tasks not started by then do not start (as anyio cancels the rest of its group).
     """
 
     def __init__(self, limit: int) -> None:
@@ -121,10 +128,20 @@ class TaskGroup:
             self._limit, thread_name_prefix="attachkit"
         )
         self._futures: list[concurrent.futures.Future[Any]] = []
+        self._failed = threading.Event()
         return self
 
     def start_soon(self, function: Callable[..., Any], *args: Any) -> None:
-        self._futures.append(self._pool.submit(function, *args))
+        def guarded() -> None:
+            if self._failed.is_set():
+                return  # a task failed: those not started yet do not start, as with anyio
+            try:
+                function(*args)
+            except BaseException:
+                self._failed.set()
+                raise
+
+        self._futures.append(self._pool.submit(guarded))
 
     def __exit__(self, exc_type: object, *exc_info: Any) -> None:
         self._pool.shutdown(wait=True, cancel_futures=exc_type is not None)

@@ -41,7 +41,7 @@ from attachkit.credentials import Credentials
 from attachkit.errors import ConfigurationError, ValidationError
 from attachkit.facade_defaults import binary_size
 from attachkit.options import DownloadOptions, StreamOptions, UploadOptions
-from attachkit.transfer import Destination, UploadSource, sanitize_filename
+from attachkit.transfer import Destination, RetryPolicy, UploadSource, sanitize_filename
 from attachkit.untrusted import parse_number
 from attachkit.validation import validate_filename
 
@@ -88,10 +88,12 @@ class Connections:
     ws_password: str | None = attrs.field(default=None, repr=False)
     timeout: float | None = None
     max_retries: int | None = None
+    # How the facades wait between retries (a sync run's makes every wait pause all workers).
+    retry_policy: RetryPolicy | None = None
 
     def client_arguments(self) -> dict[str, Any]:
         """What every facade is built with: the timeout and retries the caller chose."""
-        arguments: dict[str, Any] = {"timeout": self.timeout}
+        arguments: dict[str, Any] = {"timeout": self.timeout, "retry_policy": self.retry_policy}
         if self.max_retries is not None:
             arguments["max_retries"] = self.max_retries
         return arguments

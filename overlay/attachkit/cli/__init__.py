@@ -20,6 +20,7 @@ from attachkit.cli.cp import add_cp_parser
 from attachkit.cli.exit_codes import EXIT_USAGE
 from attachkit.cli.failures import UsageError
 from attachkit.cli.options import byte_count
+from attachkit.cli.sync import add_sync_parsers
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_service_parsers(commands)
     add_cp_parser(commands)
+    add_sync_parsers(commands)
     add_clean_parser(commands)
     return parser
 

@@ -46,6 +46,11 @@ def add_cp_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     parser.add_argument(
         "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bar"
     )
+    connection_options(parser)
+
+
+def connection_options(parser: argparse.ArgumentParser) -> None:
+    """Where each service of an address answers, and the Huawei credentials (cp, sync, check)."""
     codearts = parser.add_mutually_exclusive_group()
     codearts.add_argument("--codearts-endpoint", help="CodeArts Req base URL (scrum://, ipd://)")
     codearts.add_argument(

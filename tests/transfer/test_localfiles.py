@@ -22,7 +22,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from attachkit._sync import download as sync_engine
 from attachkit.cli import main
 from attachkit.cli.exit_codes import EXIT_OK, EXIT_USAGE
 from attachkit.errors import DestinationExistsError, LocalFileError, PartialInUseError
@@ -30,11 +29,12 @@ from attachkit.mock import MockServer
 from attachkit.transfer import RetryPolicy, huawei_error_parser
 from attachkit.transfer.localfiles import open_regular
 from attachkit.transfer.partials import Sidecar, list_partials, part_path, sidecar_path
+from tests.engine import download
 from tests.hostile_server import HostileServer, head
 from tests.mock_helpers import ISSUE, PROJECT, scrum_path, upload_scrum
 
 pytestmark = pytest.mark.timeout(90)
-fetch = functools.partial(sync_engine.download, error_parser=huawei_error_parser)
+fetch = functools.partial(download, error_parser=huawei_error_parser)
 NO_RETRY = RetryPolicy(max_retries=0)
 VICTIM = b"precious = true\n"
 DATA = bytes(range(256)) * 4096  # 1 MiB: written in several chunks, one progress call each
@@ -86,7 +86,7 @@ def _fetch(mock: MockServer, attachment_id: int, dest: Path | str, **kwargs: obj
 
     with httpx.Client(base_url=mock.base_url, auth=AkSkAuth(mock.credentials)) as client:
         request = client.build_request("GET", scrum_path(attachment_id))
-        result = fetch(client, request, dest, resume=True, policy=NO_RETRY, **kwargs)  # type: ignore[arg-type]
+        result = fetch(client, request, dest, resume=True, policy=NO_RETRY, **kwargs)
     assert result.path is not None
     return result.path
 
@@ -262,7 +262,7 @@ def _base(server: HostileServer) -> str:
 
 def _fetch_from(url: str, dest: Path, **kwargs: object) -> Path:
     with httpx.Client() as client:
-        result = fetch(client, client.build_request("GET", url), dest, resume=True, **kwargs)  # type: ignore[arg-type]
+        result = fetch(client, client.build_request("GET", url), dest, resume=True, **kwargs)
     assert result.path is not None
     return result.path
 

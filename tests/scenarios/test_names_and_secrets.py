@@ -26,10 +26,10 @@ from attachkit.errors import ConfigurationError, InsecureCredentialsFileWarning
 from attachkit.mock import MockServer
 from attachkit.redaction import loggable_url
 from attachkit.transfer.partials import public_url
+from tests.cli.test_cli_first_use import SCRUM_ISSUE, SCRUM_PROJECT, cli_env, one_line_error
+from tests.cli.test_cli_first_use import attachkit as run_cli
 from tests.hostile_server import HostileServer, head
 from tests.mock_helpers import IPD_ISSUE, IPD_PROJECT
-from tests.test_cli_first_use import SCRUM_ISSUE, SCRUM_PROJECT, cli_env, one_line_error
-from tests.test_cli_first_use import attachkit as run_cli
 
 # Cut to the 200-byte budget, the stem in front of the extension is only ". " runs.
 DOT_RUN = ". " * 110

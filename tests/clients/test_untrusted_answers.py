@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import functools
 import json
 import socket
 from collections.abc import Iterator
@@ -23,8 +22,6 @@ import httpx
 import pytest
 
 from attachkit import Credentials
-from attachkit._async import download as async_engine
-from attachkit._sync import download as sync_engine
 from attachkit.catalog import OPERATIONS
 from attachkit.cli import main
 from attachkit.errors import APIError, TransportError, UnexpectedResponseError
@@ -39,15 +36,14 @@ from attachkit.facades import (
 from attachkit.operations import Operation
 from attachkit.shapes import ANNOTATIONS, KEYWORDS, answer_schema
 from attachkit.specs import SERVICES, load_spec, operations, resolve_ref
-from attachkit.transfer import RetryPolicy, parse_retry_after, text_error_parser
+from attachkit.transfer import RetryPolicy, parse_retry_after
 from attachkit.transfer.partials import Sidecar, list_partials, part_path, sidecar_path
 from attachkit.untrusted import UntrustedJSONError, load_json, parse_number
+from tests.engine import async_download, download
 from tests.hostile_server import Answer, HostileServer, head
 
 pytestmark = pytest.mark.timeout(60)
 
-download = functools.partial(sync_engine.download, error_parser=text_error_parser)
-async_download = functools.partial(async_engine.async_download, error_parser=text_error_parser)
 
 IPD_PROJECT = "gdbdf969b32694524a949b5ef6b3e124a"
 IPD_ISSUE = "956239067176935400"

@@ -38,7 +38,7 @@ from attachkit.mock.jsonbody import MAX_JSON_DEPTH, InvalidJson, parse_json
 from tests.mock_helpers import SCRUM_UPLOAD, coc_path, scrum_path, upload_scrum
 
 MiB = 1024 * 1024
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Records(logging.Handler):

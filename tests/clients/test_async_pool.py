@@ -18,8 +18,15 @@ IPD_ISSUE = "956239067176935400"
 PAYLOAD = b"small attachment\n" * 60
 
 
-def test_total_connections_are_split_into_small_pools() -> None:
+def _sharded() -> ShardedAsyncTransport:
+    """What an async facade builds with no proxy configured."""
     transport = async_transport(100)
+    assert isinstance(transport, ShardedAsyncTransport)
+    return transport
+
+
+def test_total_connections_are_split_into_small_pools() -> None:
+    transport = _sharded()
     assert transport.shard_count == 25
     assert transport.limits.max_connections == CONNECTIONS_PER_SHARD
 
@@ -42,7 +49,7 @@ def test_proxies_in_the_environment_leave_httpx_its_own_transport(
 
 
 def test_concurrent_downloads_use_many_small_pools(mock: MockServer) -> None:
-    transport = async_transport(100)  # what the facade builds
+    transport = _sharded()  # what the facade builds
 
     async def scenario() -> None:
         async with attachkit.AsyncCodeArtsReq(
@@ -69,7 +76,7 @@ def test_concurrent_downloads_use_many_small_pools(mock: MockServer) -> None:
 
 def test_calls_one_after_another_stay_on_the_first_pool(mock: MockServer) -> None:
     # ... so they reuse its warm connection instead of opening one per pool.
-    transport = async_transport(100)  # what the facade builds
+    transport = _sharded()  # what the facade builds
 
     async def scenario() -> None:
         async with attachkit.AsyncCodeArtsReq(

@@ -39,8 +39,6 @@ Verdict = Literal["ok", "retry", "error"]
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+([0-9]+)-([0-9]+)/([0-9]+|\*)\s*$", re.I)
 
 
-
-
 class ResumeState:
     """Offsets, validators and progress of one download across its attempts."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterable, Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 import attrs
 
@@ -99,3 +99,26 @@ class DownloadResult:
     content_encoding: str | None = None
 
 
+@attrs.frozen
+class StreamInfo:
+    """What a download's answer said of its bytes, known before the first of them is read."""
+
+    # The name the answer proposes (``Content-Disposition``), made safe to create on disk;
+    # None when it proposes none.
+    filename: str | None
+    size: int | None  # None: the answer did not announce it
+    content_type: str | None = None
+    etag: str | None = None
+
+
+@attrs.frozen
+class CopyResult:
+    """What a copy made: ``destination`` is the new object's full address (or local path)."""
+
+    source: str
+    destination: str
+    size: int
+    filename: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)

@@ -1,4 +1,5 @@
-"""``attachkit mock serve``: run the mock service in the foreground with uvicorn."""
+"""``attachkit mock serve`` and ``attachkit mock proxy``: the mock service, and the validating
+proxy in front of a real one, in the foreground with uvicorn."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from attachkit.mock.config import (
 if TYPE_CHECKING:
     import uvicorn
 
-__all__ = ["add_mock_parser", "build_parser", "serve", "main"]
+__all__ = ["add_mock_parser", "build_parser", "serve", "run_proxy", "main"]
 
 
 def add_mock_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -110,9 +111,86 @@ def add_mock_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="store_false",
         help="start empty, without the attachments the specs' examples name",
     )
+    run.add_argument(
+        "--seed",
+        type=_seed,
+        metavar="N",
+        help="seed the fault rules' draws (probability, cut ranges): the same seed, rules and "
+        "requests give the same faults on every run (--no-seed is about stored examples)",
+    )
+    run.add_argument(
+        "--journal-size",
+        type=_journal_size,
+        metavar="N",
+        help="requests GET /_mock/requests keeps, oldest dropped first; 0 keeps none (1000)",
+    )
     run.add_argument("--log-level", default="info", help="uvicorn log level (info)")
     run.set_defaults(func=serve)
+    _add_proxy_parser(commands)
     return mock
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**64:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a seed from 0 to 2**64 - 1")
+    return value
+
+
+def _journal_size(text: str) -> int:
+    from attachkit.mock.journal import MAX_JOURNAL_SIZE
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_JOURNAL_SIZE:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size from 0 to {MAX_JOURNAL_SIZE}")
+    return value
+
+
+def _add_proxy_parser(commands: Any) -> None:
+    proxy = commands.add_parser(
+        "proxy",
+        help="forward to a real service and report where its answers depart from the specs",
+        description=(
+            "Forward every request to --upstream and every answer back unchanged, checking each "
+            "answer against the specs (status, Content-Type, required headers, JSON body "
+            "shape). Departures are logged once per operation and field and listed by GET "
+            f"/_mock/violations (header {CONTROL_TOKEN_HEADER}). The proxy forwards Host as it "
+            "comes: a client signing with AK/SK sets Host to the upstream's host and connects "
+            "to the proxy (see docs/mock.md)."
+        ),
+    )
+    proxy.add_argument(
+        "--upstream",
+        required=True,
+        metavar="URL",
+        help="the real service: http(s)://host[:port], e.g. "
+        "https://projectman-ext.cn-north-4.myhuaweicloud.com",
+    )
+    proxy.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
+    proxy.add_argument(
+        "--port", type=port_number, default=8081, help="port to listen on, 0 for any (8081)"
+    )
+    proxy.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        help=f"the token /_mock/ requests send in {CONTROL_TOKEN_HEADER} "
+        f"(default: ${ENV_CONTROL_TOKEN}, else a random one printed at start)",
+    )
+    proxy.add_argument(
+        "--journal-size",
+        type=_journal_size,
+        default=1000,
+        metavar="N",
+        help="forwarded requests GET /_mock/requests keeps (1000)",
+    )
+    proxy.add_argument("--log-level", default="info", help="uvicorn log level (info)")
+    proxy.set_defaults(func=run_proxy)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,6 +212,10 @@ def config_from_args(args: argparse.Namespace) -> MockConfig:
     overrides["seed_examples"] = getattr(args, "seed_examples", True)
     if getattr(args, "control_token", None) is not None:
         overrides["control_token"] = args.control_token
+    if getattr(args, "seed", None) is not None:
+        overrides["fault_seed"] = args.seed
+    if getattr(args, "journal_size", None) is not None:
+        overrides["journal_size"] = args.journal_size
     config = MockConfig.load(
         config_file=args.config,
         credentials=args.credential,
@@ -271,6 +353,68 @@ def serve(args: argparse.Namespace, out: TextIO | None = None) -> int:
     finally:
         if app is not None:
             app.close()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_proxy(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Run the validating proxy until interrupted (SIGINT or SIGTERM); the exit status."""
+    import logging
+    import os
+
+    import uvicorn
+
+    from attachkit.mock.proxy import PROXY_UVICORN_OPTIONS, ProxyApp
+    from attachkit.mock.server import bind_socket, check_bind_host, uvicorn_config
+
+    out = out or sys.stdout
+    token = args.control_token or os.environ.get(ENV_CONTROL_TOKEN) or None
+    try:
+        # The proxy carries a user's real requests: it never listens beyond loopback.
+        check_bind_host(args.host, allow_remote=False)
+        config = MockConfig(control_token=token)
+        app = ProxyApp(
+            args.upstream, config=config, control_token=token, journal_size=args.journal_size
+        )
+    except ValueError as exc:
+        print(f"attachkit mock proxy: {exc}", file=sys.stderr)
+        return 2
+    try:
+        sock = bind_socket(args.host, args.port)
+    except OSError as exc:
+        print(
+            f"attachkit mock proxy: cannot listen on {args.host}:{args.port}: {exc}",
+            file=sys.stderr,
+        )
+        return 1
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{host}:{sock.getsockname()[1]}"
+    shown = "(the one you set)" if token else app.control_token
+    print(
+        f"attachkit mock proxy on {url}, forwarding to {app.upstream}\n"
+        f"  departures from the specs: GET {url}/_mock/violations, the forwarded requests: "
+        f"GET {url}/_mock/requests, with header {CONTROL_TOKEN_HEADER}: {shown}\n"
+        f"  a client signing with AK/SK connects here and sends Host: {app.upstream_host}",
+        file=out,
+        flush=True,
+    )
+    # Departures are the proxy's output: make sure its warnings reach the terminal.
+    logging.getLogger("attachkit.mock.proxy").setLevel(logging.INFO)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="%(levelname)s: %(message)s")
+    termination = _Termination()
+    previous = signal.signal(signal.SIGTERM, termination)
+    try:
+        server = uvicorn.Server(uvicorn_config(app, args.log_level, **PROXY_UVICORN_OPTIONS))
+        termination.server = server
+        try:
+            if not termination.received:
+                server.run(sockets=[sock])
+        finally:
+            sock.close()
+        return 128 + signal.SIGTERM if termination.received else 0
+    except KeyboardInterrupt:
+        return 130
+    finally:
         signal.signal(signal.SIGTERM, previous)
 
 

@@ -7,7 +7,7 @@ error body of the service the path belongs to.
 
 The pieces live beside it: ``context`` (what a handler sees, and the handler registry),
 ``handlers`` (one per spec operation), ``control`` (``/_mock/``), ``asgi`` (body and ``send``
-plumbing).
+plumbing), ``journal`` (what was asked and answered), ``snapshots`` (named copies of the data).
 """
 
 from __future__ import annotations
@@ -48,11 +48,13 @@ from attachkit.mock.asgi import (
 from attachkit.mock.auth import AkSkGate, WsSessions
 from attachkit.mock.config import MockConfig
 from attachkit.mock.context import HANDLERS, RequestContext
-from attachkit.mock.control import ControlAPI
+from attachkit.mock.control import ControlAPI, journal_routes, snapshot_routes
 from attachkit.mock.faults import FaultRule, Faults
+from attachkit.mock.journal import Journal
 from attachkit.mock.jsonbody import JSON_BODY_LIMIT, InvalidJson, parse_json
 from attachkit.mock.responses import ERRORS, JSONResponse, Response, Send, error_for_path
 from attachkit.mock.routing import MethodNotAllowed, ParameterError, RouteMatch, Router
+from attachkit.mock.snapshots import Snapshots
 from attachkit.mock.storage import Storage
 
 __all__ = ["MockApp", "create_app"]
@@ -81,13 +83,20 @@ class MockApp:
         if missing:
             raise RuntimeError(f"spec operations without a mock handler: {missing}")
         self.storage = Storage(self.config.data_dir)
-        self.faults = Faults()
+        self.faults = Faults(self.config.fault_seed)
+        self.journal = Journal(self.config.journal_size, self.operation_of)
+        self.snapshots = Snapshots(self.storage)
         self.gate = AkSkGate(self.config, clock=clock)
         self.sessions = WsSessions(self.config, clock=clock)
         # Known to whoever started the mock (printed, or MockServer.control_token), to no one else.
         self.control_token = self.config.control_token or secrets.token_urlsafe(24)
         self.control = ControlAPI(
-            self.storage, self.faults, self.sessions, self.reset, self.control_token
+            self.storage,
+            self.faults,
+            self.sessions,
+            self.reset,
+            self.control_token,
+            routes={**journal_routes(self.journal), **snapshot_routes(self.snapshots)},
         )
         self._seed()
 
@@ -95,12 +104,20 @@ class MockApp:
         self.storage.close()
 
     def reset(self) -> None:
-        """Clear attachments, faults, lock-outs and sessions."""
+        """Clear attachments, faults, lock-outs, sessions and the journal (not snapshots)."""
         self.storage.clear()
         self.faults.clear()
         self.gate.reset()
         self.sessions.expire_all()
+        self.journal.clear()
         self._seed()
+
+    def operation_of(self, method: str, raw_path: str) -> tuple[str, str] | None:
+        """The (service, operation id) a request routes to, or None off the specs' routes."""
+        found = self.router.match(method, raw_path)
+        if not isinstance(found, RouteMatch):
+            return None
+        return found.operation.service, found.operation.operation_id
 
     def _seed(self) -> None:
         if self.config.seed_examples:
@@ -111,6 +128,12 @@ class MockApp:
             self.config.ws_users.setdefault(username, password)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not self.control.owns(scope["path"]):
+            await self.journal.record(scope, receive, send, self._serve)
+        else:
+            await self._serve(scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await lifespan(receive, send)
             return

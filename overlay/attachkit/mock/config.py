@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from attachkit.mock.journal import MAX_JOURNAL_SIZE
+
 __all__ = [
     "DEV_AK",
     "DEV_SK",
@@ -134,6 +136,11 @@ class MockConfig:
     body_timeout_seconds: float = 30.0
     # Open connections at once; None derives it from the process's descriptor limit.
     max_connections: int | None = None
+    # Seeds every fault rule's draws (probability, cut range) so a chaos run repeats
+    # (attachkit.mock.faults); None draws from the operating system's entropy.
+    fault_seed: int | None = None
+    # How many answered requests GET /_mock/requests keeps (attachkit.mock.journal); 0 none.
+    journal_size: int = 1000
 
     def __post_init__(self) -> None:
         if not self.accounts:
@@ -158,6 +165,18 @@ class MockConfig:
             or self.max_connections < 1
         ):
             raise ValueError("max_connections must be a positive integer")
+        if self.fault_seed is not None and (
+            isinstance(self.fault_seed, bool)
+            or not isinstance(self.fault_seed, int)
+            or not 0 <= self.fault_seed < 2**64
+        ):
+            raise ValueError("fault_seed must be an integer from 0 to 2**64 - 1")
+        if (
+            isinstance(self.journal_size, bool)
+            or not isinstance(self.journal_size, int)
+            or not 0 <= self.journal_size <= MAX_JOURNAL_SIZE
+        ):
+            raise ValueError(f"journal_size must be an integer from 0 to {MAX_JOURNAL_SIZE}")
 
     def __repr__(self) -> str:
         return (

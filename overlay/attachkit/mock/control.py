@@ -1,4 +1,5 @@
-"""The ``/_mock/`` control API: health, reset, fault rules, stored metadata, WorldServer attach.
+"""The ``/_mock/`` control API: health, reset, fault rules, stored metadata, WorldServer attach,
+the request journal and snapshots.
 
 Outside the specs and meant for tests. It works on the pieces of one mock instance (storage,
 faults, sessions) that the app hands it, so it does not import the app.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from attachkit.mock.asgi import (
@@ -33,34 +34,44 @@ from attachkit.mock.asgi import (
 from attachkit.mock.auth import WsSessions
 from attachkit.mock.config import CONTROL_TOKEN_HEADER
 from attachkit.mock.faults import Faults
+from attachkit.mock.journal import Journal
 from attachkit.mock.jsonbody import JSON_BODY_LIMIT, InvalidJson, parse_json
 from attachkit.mock.responses import EmptyResponse, JSONResponse, Response, Send
+from attachkit.mock.snapshots import SnapshotNotFound, Snapshots, check_name
 from attachkit.mock.storage import Attachment, Storage
 
-__all__ = ["ControlAPI", "CONTROL_PREFIX", "attachment_json"]
+__all__ = [
+    "ControlAPI",
+    "ControlEndpoint",
+    "ControlRoute",
+    "CONTROL_PREFIX",
+    "attachment_json",
+    "journal_routes",
+    "snapshot_routes",
+]
 
 CONTROL_PREFIX = "/_mock"
 _TOKEN_HEADER = CONTROL_TOKEN_HEADER.lower()
 
 log = logging.getLogger("attachkit.mock")
 
+#: A control route: the request's JSON body (``{}`` without one) -> the answer.
+ControlRoute = Callable[[Any], Response]
 
-class ControlAPI:
-    """Answers every request under ``/_mock/``."""
+
+class ControlEndpoint:
+    """The guard and the JSON plumbing of ``/_mock/``, answering from a table of routes.
+
+    ``routes`` maps ``(method, path)`` to a function of the request's JSON body (``{}`` when it
+    has none). The mock's ``ControlAPI`` and the validating proxy each build one from the
+    routes they serve; ``GET /_mock/health`` is always there.
+    """
 
     def __init__(
-        self,
-        storage: Storage,
-        faults: Faults,
-        sessions: WsSessions,
-        reset: Callable[[], None],
-        token: str,
+        self, token: str, routes: Mapping[tuple[str, str], ControlRoute] | None = None
     ) -> None:
-        self.storage = storage
-        self.faults = faults
-        self.sessions = sessions
-        self._reset = reset
         self._token = token.encode("ascii")
+        self.routes: dict[tuple[str, str], ControlRoute] = dict(routes or {})
 
     @staticmethod
     def owns(path: str) -> bool:
@@ -120,8 +131,34 @@ class ControlAPI:
         return None
 
     def _response(self, method: str, path: str, data: Any) -> Response:
+        route = self.routes.get((method, path))
+        if route is not None:
+            return route(data)
         if path == "/_mock/health" and method == "GET":
             return JSONResponse(200, {"status": "ok"})
+        return JSONResponse(404, {"message": f"unknown control endpoint {method} {path}"})
+
+
+class ControlAPI(ControlEndpoint):
+    """Answers every request under ``/_mock/`` on the mock service."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        faults: Faults,
+        sessions: WsSessions,
+        reset: Callable[[], None],
+        token: str,
+        *,
+        routes: Mapping[tuple[str, str], ControlRoute] | None = None,
+    ) -> None:
+        super().__init__(token, routes)
+        self.storage = storage
+        self.faults = faults
+        self.sessions = sessions
+        self._reset = reset
+
+    def _response(self, method: str, path: str, data: Any) -> Response:
         if path == "/_mock/reset" and method == "POST":
             self._reset()
             return JSONResponse(200, {"status": "reset"})
@@ -147,7 +184,7 @@ class ControlAPI:
         if path == "/_mock/worldserver/expire-sessions" and method == "POST":
             self.sessions.expire_all()
             return JSONResponse(200, {"status": "expired"})
-        return JSONResponse(404, {"message": f"unknown control endpoint {method} {path}"})
+        return super()._response(method, path, data)
 
     def _ws_attach(self, data: Any) -> Response:
         if not isinstance(data, dict) or "internalName" not in data or "resourceId" not in data:
@@ -182,4 +219,45 @@ def attachment_json(a: Attachment) -> dict[str, Any]:
         "resource_type": a.resource_type,
         "resource_id": a.resource_id,
         "download_token": a.download_token,
+    }
+
+
+def journal_routes(journal: Journal) -> dict[tuple[str, str], ControlRoute]:
+    """``GET /_mock/requests`` lists the journal (oldest first), ``DELETE`` empties it."""
+
+    def clear(_data: Any) -> Response:
+        journal.clear()
+        return EmptyResponse(204)
+
+    return {
+        ("GET", "/_mock/requests"): lambda _data: JSONResponse(200, journal.entries()),
+        ("DELETE", "/_mock/requests"): clear,
+    }
+
+
+def snapshot_routes(snapshots: Snapshots) -> dict[tuple[str, str], ControlRoute]:
+    """``POST /_mock/snapshot`` and ``/_mock/restore`` with ``{"name": ...}``; ``GET
+    /_mock/snapshots`` lists the names."""
+
+    def name_of(data: Any) -> str:
+        if not isinstance(data, dict) or "name" not in data:
+            raise ValueError('a snapshot request is {"name": "..."}')
+        return check_name(data["name"])
+
+    def save(data: Any) -> Response:
+        name = name_of(data)
+        return JSONResponse(201, {"name": name, "attachments": snapshots.save(name)})
+
+    def restore(data: Any) -> Response:
+        name = name_of(data)
+        try:
+            count = snapshots.restore(name)
+        except SnapshotNotFound:
+            return JSONResponse(404, {"message": f"no snapshot named {name}"})
+        return JSONResponse(200, {"name": name, "attachments": count})
+
+    return {
+        ("POST", "/_mock/snapshot"): save,
+        ("POST", "/_mock/restore"): restore,
+        ("GET", "/_mock/snapshots"): lambda _data: JSONResponse(200, snapshots.names()),
     }

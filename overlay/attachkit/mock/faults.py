@@ -11,14 +11,24 @@ JSON API). A regular expression is matched by the ``regex`` module with a time l
 (``REGEX_TIMEOUT``): a pattern that backtracks catastrophically, such as
 ``(/[^/]*|[^/]*)*X``, cannot hang the mock; a rule whose match runs out of time is removed,
 with a warning in the log.
+
+Chaos that repeats: a rule's ``probability`` (0 to 1) makes it apply to only that share of the
+requests it matches, and ``cut_after_max`` makes a cut fall at a byte drawn from
+``cut_after``..``cut_after_max``. Each rule draws from its own ``random.Random``; given a seed
+(``MockConfig.fault_seed``, ``attachkit mock serve --seed``), the n-th rule added since the
+start (or the last clear) is seeded from ``(seed, n)``, so the same seed, rules and requests
+give the same faults on every run. Without one, rules draw from the operating system's entropy.
+A request a rule's draw spares does not use up its ``times`` and goes on to the next rule.
 """
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import json
 import logging
 import math
+import random
 import threading
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -73,6 +83,8 @@ class FaultRule:
     body: Any = None  # replaces the service-shaped error body of ``status``
     cut_after: int | None = None  # send this many body bytes, then close the connection
     reset: bool = False  # abort the connection (TCP RST) before answering
+    probability: float = 1.0  # the share of matching requests it applies to (its own draw)
+    cut_after_max: int | None = None  # with cut_after: cut at a byte drawn from the range
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     matched: int = 0
 
@@ -106,6 +118,15 @@ class FaultRule:
             raise _field_error("cut_after", "a non-negative integer (bytes)", self.cut_after)
         if not isinstance(self.reset, bool):
             raise _field_error("reset", "true or false", self.reset)
+        if not _is_number(self.probability) or not 0 <= self.probability <= 1:
+            raise _field_error("probability", "a number from 0 to 1", self.probability)
+        if self.cut_after_max is not None:
+            if self.cut_after is None:
+                raise ValueError("fault field 'cut_after_max' goes with 'cut_after'")
+            if not _is_int(self.cut_after_max) or not self.cut_after <= self.cut_after_max < 2**63:
+                raise _field_error(
+                    "cut_after_max", "an integer of bytes, at least cut_after", self.cut_after_max
+                )
         actions = sum([self.status is not None, self.cut_after is not None, self.reset])
         if actions > 1:
             raise ValueError("a rule takes at most one of status, cut_after, reset")
@@ -116,6 +137,21 @@ class FaultRule:
             self._compiled = regex.compile(source)
         except (regex.error, RecursionError, OverflowError) as exc:
             raise _field_error("path", "a valid regular expression", self.path) from exc
+        # Not a field: the rule's own draws (Faults.add seeds it when the mock has a seed).
+        self._random = random.Random()
+
+    def draw(self) -> FaultRule | None:
+        """This rule as it applies to one matching request, or None when its draw spares it.
+
+        A rule with a cut range returns a copy whose ``cut_after`` is the drawn byte.
+        """
+        if self.probability < 1 and self._random.random() >= self.probability:
+            return None
+        if self.cut_after_max is None or self.cut_after is None:
+            return self
+        applied = copy.copy(self)
+        applied.cut_after = self._random.randint(self.cut_after, self.cut_after_max)
+        return applied
 
     def _check_retry_after(self) -> None:
         value = self.retry_after
@@ -149,12 +185,20 @@ class FaultRule:
 class Faults:
     """The active fault rules of one mock service; thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, seed: int | None = None) -> None:
+        if seed is not None and (not _is_int(seed) or not 0 <= seed < 2**64):
+            raise ValueError("the fault seed must be an integer from 0 to 2**64 - 1")
+        self.seed = seed
         self._lock = threading.Lock()
         self._rules: list[FaultRule] = []
+        self._added = 0  # rules added since the start or the last clear: the next one's n
 
     def add(self, rule: FaultRule) -> FaultRule:
         with self._lock:
+            if self.seed is not None:
+                # A str seed is hashed with SHA-512: stable across runs and Python versions.
+                rule._random = random.Random(f"attachkit-fault:{self.seed}:{self._added}")
+            self._added += 1
             self._rules.append(rule)
         return rule
 
@@ -174,12 +218,16 @@ class Faults:
                         REGEX_TIMEOUT,
                     )
                     continue
-                if matched:
-                    rule.times -= 1
-                    rule.matched += 1
-                    if rule.times <= 0:
-                        self._rules.remove(rule)
-                    return rule
+                if not matched:
+                    continue
+                applied = rule.draw()
+                if applied is None:
+                    continue
+                rule.times -= 1
+                rule.matched += 1
+                if rule.times <= 0:
+                    self._rules.remove(rule)
+                return applied
         return None
 
     def list(self) -> list[FaultRule]:
@@ -195,13 +243,23 @@ class Faults:
     def clear(self) -> None:
         with self._lock:
             self._rules.clear()
+            self._added = 0
 
     # Shorthands for in-process tests.
 
     def delay(
-        self, method: str, path: str, seconds: float, *, times: int = 1, regex: bool = False
+        self,
+        method: str,
+        path: str,
+        seconds: float,
+        *,
+        times: int = 1,
+        regex: bool = False,
+        probability: float = 1.0,
     ) -> FaultRule:
-        return self.add(FaultRule(path, method, times, regex, delay=seconds))
+        return self.add(
+            FaultRule(path, method, times, regex, delay=seconds, probability=probability)
+        )
 
     def status(
         self,
@@ -214,20 +272,59 @@ class Faults:
         times: int = 1,
         regex: bool = False,
         delay: float = 0.0,
+        probability: float = 1.0,
     ) -> FaultRule:
+        """Answer ``status``; ``body`` (any JSON value) replaces the service's error body,
+        so a rule can also stand in a wrong-shaped success answer."""
         return self.add(
-            FaultRule(path, method, times, regex, delay, status, retry_after=retry_after, body=body)
+            FaultRule(
+                path,
+                method,
+                times,
+                regex,
+                delay,
+                status,
+                retry_after=retry_after,
+                body=body,
+                probability=probability,
+            )
         )
 
     def cut(
-        self, method: str, path: str, after_bytes: int, *, times: int = 1, regex: bool = False
+        self,
+        method: str,
+        path: str,
+        after_bytes: int,
+        *,
+        up_to: int | None = None,
+        times: int = 1,
+        regex: bool = False,
+        probability: float = 1.0,
     ) -> FaultRule:
-        return self.add(FaultRule(path, method, times, regex, cut_after=after_bytes))
+        """Close the connection after ``after_bytes`` of the body, or, with ``up_to``, after a
+        number of bytes drawn from ``after_bytes``..``up_to``."""
+        return self.add(
+            FaultRule(
+                path,
+                method,
+                times,
+                regex,
+                cut_after=after_bytes,
+                cut_after_max=up_to,
+                probability=probability,
+            )
+        )
 
     def reset_connection(
-        self, method: str, path: str, *, times: int = 1, regex: bool = False
+        self,
+        method: str,
+        path: str,
+        *,
+        times: int = 1,
+        regex: bool = False,
+        probability: float = 1.0,
     ) -> FaultRule:
-        return self.add(FaultRule(path, method, times, regex, reset=True))
+        return self.add(FaultRule(path, method, times, regex, reset=True, probability=probability))
 
     @staticmethod
     def rule_from_json(data: dict[str, Any]) -> FaultRule:

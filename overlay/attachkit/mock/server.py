@@ -16,12 +16,13 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import uvicorn
 
 from attachkit.mock.app import MockApp
+from attachkit.mock.asgi import Receive, Scope
 from attachkit.mock.config import CONTROL_TOKEN_HEADER, MockConfig
 from attachkit.mock.faults import Faults
 from attachkit.mock.guard import (
@@ -31,8 +32,19 @@ from attachkit.mock.guard import (
     default_max_connections,
     guarded_protocol,
 )
+from attachkit.mock.journal import Journal, JournalEntry
+from attachkit.mock.responses import Send
 
-__all__ = ["MockServer", "RemoteBindRefused", "bind_socket", "is_loopback", "uvicorn_config"]
+__all__ = [
+    "MockServer",
+    "RemoteBindRefused",
+    "ServedApp",
+    "ServerThread",
+    "bind_socket",
+    "is_loopback",
+    "url_of",
+    "uvicorn_config",
+]
 
 
 class RemoteBindRefused(ValueError):
@@ -74,15 +86,23 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def uvicorn_config(app: MockApp, log_level: str = "warning") -> uvicorn.Config:
+class ServedApp(Protocol):
+    """What ``uvicorn_config`` serves: an ASGI app with the mock's connection settings."""
+
+    config: MockConfig
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None: ...
+
+
+def uvicorn_config(app: ServedApp, log_level: str = "warning", **options: Any) -> uvicorn.Config:
+    """uvicorn's settings for the mock (``options`` override them: the proxy's differ)."""
     config = app.config
     limits = ConnectionLimits(
         header_timeout=config.header_timeout_seconds,
         body_timeout=config.body_timeout_seconds,
         max_connections=config.max_connections or default_max_connections(),
     )
-    return uvicorn.Config(
-        app,
+    settings: dict[str, Any] = dict(
         http=guarded_protocol(limits),
         # The mock is nobody's backend: a client's X-Forwarded-For must not change the address
         # in the scope, which is how a cut or reset fault finds its connection.
@@ -95,6 +115,50 @@ def uvicorn_config(app: MockApp, log_level: str = "warning") -> uvicorn.Config:
         timeout_keep_alive=30,
         backlog=ACCEPT_BACKLOG,
     )
+    return uvicorn.Config(app, **{**settings, **options})
+
+
+class ServerThread:
+    """uvicorn serving ``app`` on an already bound socket, in a daemon thread."""
+
+    def __init__(
+        self, app: ServedApp, sock: socket.socket, name: str, log_level: str, **options: Any
+    ) -> None:
+        self._sock = sock
+        self._name = name
+        self._server = uvicorn.Server(uvicorn_config(app, log_level, **options))
+        self._thread: threading.Thread | None = None
+
+    def start(self, timeout: float) -> bool:
+        """Run it; False when it did not start within ``timeout`` seconds (it is stopped)."""
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self._sock]},
+            name=self._name,
+            daemon=True,
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop(timeout)
+                return False
+            time.sleep(0.01)
+        return True
+
+    def stop(self, timeout: float) -> None:
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                self._server.force_exit = True
+                self._thread.join(timeout)
+            self._thread = None
+        self._sock.close()
+
+
+def url_of(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 class MockServer:
@@ -132,19 +196,42 @@ class MockServer:
             self.app.close()
             raise
         self.port: int = self._sock.getsockname()[1]
-        self._server = uvicorn.Server(uvicorn_config(self.app, log_level))
-        self._thread: threading.Thread | None = None
+        self._runner = ServerThread(self.app, self._sock, f"attachkit-mock-{self.port}", log_level)
 
     # -- what tests use --------------------------------------------------------------------------
 
     @property
     def base_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return url_of(self.host, self.port)
+
+    @property
+    def url(self) -> str:
+        """The same as ``base_url``: what the ``attachkit_mock`` pytest fixture calls it."""
+        return self.base_url
 
     @property
     def faults(self) -> Faults:
         return self.app.faults
+
+    @property
+    def journal(self) -> Journal:
+        """The request journal itself (``.entries()``, ``.clear()``)."""
+        return self.app.journal
+
+    @property
+    def requests(self) -> list[JournalEntry]:
+        """The requests answered so far, oldest first (a copy; ``journal.clear()`` empties
+        it): what ``GET /_mock/requests`` lists."""
+        return self.app.journal.entries()
+
+    def snapshot(self, name: str) -> int:
+        """Save the stored data as ``name`` (``POST /_mock/snapshot``); returns how many
+        attachments it holds."""
+        return self.app.snapshots.save(name)
+
+    def restore(self, name: str) -> int:
+        """Bring back what ``snapshot(name)`` saved (``POST /_mock/restore``)."""
+        return self.app.snapshots.restore(name)
 
     @property
     def data_dir(self) -> Path:
@@ -161,6 +248,11 @@ class MockServer:
     @property
     def ws_user(self) -> str:
         return next(iter(self.config.ws_users))
+
+    @property
+    def ws_username(self) -> str:
+        """The same as ``ws_user``."""
+        return self.ws_user
 
     @property
     def ws_password(self) -> str:
@@ -186,30 +278,13 @@ class MockServer:
     # -- life cycle ------------------------------------------------------------------------------
 
     def start(self, timeout: float = 10.0) -> MockServer:
-        self._thread = threading.Thread(
-            target=self._server.run,
-            kwargs={"sockets": [self._sock]},
-            name=f"attachkit-mock-{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the mock service did not start")
-            time.sleep(0.01)
+        if not self._runner.start(timeout):
+            self.app.close()
+            raise RuntimeError("the mock service did not start")
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if self._thread.is_alive():
-                self._server.force_exit = True
-                self._thread.join(timeout)
-            self._thread = None
-        self._sock.close()
+        self._runner.stop(timeout)
         self.app.close()
 
     def __enter__(self) -> MockServer:

@@ -19,11 +19,14 @@ single connection makes the id counters trivially race-free.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import sqlite3
+import stat
 import tempfile
 import threading
 import time
@@ -202,6 +205,62 @@ class Storage:
         for path in self.files_dir.iterdir():
             path.unlink(missing_ok=True)
 
+    # -- the whole state, for snapshots ------------------------------------------------------
+
+    def save_state(self, target: Path) -> int:
+        """Write every row and counter to ``target/state.json`` and every stored file to
+        ``target/files/`` (a hard link: stored files never change; a copy across file systems).
+
+        Done under the storage lock, so no upload or delete lands half inside. Returns how many
+        attachments were saved. ``target`` must be an empty directory.
+        """
+        files = target / "files"
+        files.mkdir()
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_FIELDS} FROM attachments ORDER BY seq").fetchall()
+            counters = self._db.execute("SELECT name, value FROM counters").fetchall()
+            for row in rows:
+                key = row[0]
+                _link_or_copy(self.files_dir / key, files / key)
+        state = {
+            "attachments": [dict(zip(_COLUMN_ORDER, row, strict=True)) for row in rows],
+            "counters": dict(counters),
+        }
+        (target / "state.json").write_text(json.dumps(state), encoding="utf-8")
+        return len(rows)
+
+    def load_state(self, source: Path) -> int:
+        """Replace every attachment and counter with what ``save_state`` wrote to ``source``.
+
+        Each saved file must still be a regular file of its recorded size, or nothing changes
+        (``ValueError``). A download already streaming keeps its open file.
+        """
+        state = json.loads((source / "state.json").read_text(encoding="utf-8"))
+        rows = state["attachments"]
+        for row in rows:
+            if not isinstance(row, dict) or not set(row) <= _COLUMNS or "key" not in row:
+                raise ValueError("the snapshot's rows are not the mock's attachments")
+            key = row["key"]
+            if not isinstance(key, str) or _KEY.fullmatch(key) is None:
+                raise ValueError("the snapshot names a file outside its directory")
+            info = os.lstat(source / "files" / key)
+            if not stat.S_ISREG(info.st_mode) or info.st_size != row["size"]:
+                raise ValueError(f"the snapshot's file for {row['public_id']!r} is damaged")
+        with self._transaction() as db:
+            db.execute("DELETE FROM attachments")
+            db.execute("DELETE FROM counters")
+            for path in self.files_dir.iterdir():
+                path.unlink(missing_ok=True)
+            for row in rows:
+                _link_or_copy(source / "files" / row["key"], self.files_dir / row["key"])
+                columns = ", ".join(row)
+                marks = ", ".join(f":{name}" for name in row)
+                db.execute(f"INSERT INTO attachments ({columns}) VALUES ({marks})", row)
+            db.executemany(
+                "INSERT INTO counters (name, value) VALUES (?, ?)", state["counters"].items()
+            )
+        return len(rows)
+
     # -- uploads -------------------------------------------------------------------------------
 
     def incoming(self, max_bytes: int) -> IncomingFile:
@@ -346,7 +405,18 @@ class Storage:
                 self._db.execute("COMMIT")
 
 
-_COLUMNS = frozenset(Attachment.__dataclass_fields__)
+def _link_or_copy(source: Path, target: Path) -> None:
+    # follow_symlinks=False: a symbolic link planted in the directory is linked as itself,
+    # never followed to a file elsewhere.
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copyfile(source, target, follow_symlinks=False)
+
+
+_COLUMN_ORDER = tuple(Attachment.__dataclass_fields__)
+_COLUMNS = frozenset(_COLUMN_ORDER)
+_KEY = re.compile(r"[0-9a-f]{32}")  # uuid4().hex: a stored file's name
 # The columns in the dataclass's field order, so a row becomes Attachment(*row): cheaper than
 # building it by name, on the path of every download.
 _FIELDS = ", ".join(Attachment.__dataclass_fields__)

@@ -243,8 +243,11 @@ class Storage:
             key = row["key"]
             if not isinstance(key, str) or _KEY.fullmatch(key) is None:
                 raise ValueError("the snapshot names a file outside its directory")
-            info = os.lstat(source / "files" / key)
-            if not stat.S_ISREG(info.st_mode) or info.st_size != row["size"]:
+            try:
+                info = os.lstat(source / "files" / key)
+            except OSError:
+                info = None
+            if info is None or not stat.S_ISREG(info.st_mode) or info.st_size != row["size"]:
                 raise ValueError(f"the snapshot's file for {row['public_id']!r} is damaged")
         with self._transaction() as db:
             db.execute("DELETE FROM attachments")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from attachkit.mock.journal import MAX_JOURNAL_SIZE
+from attachkit.mock.journal import DEFAULT_JOURNAL_SIZE, MAX_JOURNAL_SIZE
 
 __all__ = [
     "DEV_AK",
@@ -140,7 +140,7 @@ class MockConfig:
     # (attachkit.mock.faults); None draws from the operating system's entropy.
     fault_seed: int | None = None
     # How many answered requests GET /_mock/requests keeps (attachkit.mock.journal); 0 none.
-    journal_size: int = 1000
+    journal_size: int = DEFAULT_JOURNAL_SIZE
 
     def __post_init__(self) -> None:
         if not self.accounts:

@@ -64,14 +64,20 @@ class ControlEndpoint:
 
     ``routes`` maps ``(method, path)`` to a function of the request's JSON body (``{}`` when it
     has none). The mock's ``ControlAPI`` and the validating proxy each build one from the
-    routes they serve; ``GET /_mock/health`` is always there.
+    routes they serve; ``GET /_mock/health`` is always there. ``open_routes`` need no token
+    (still no ``Origin``): only reads that reveal no secret and change nothing belong there.
     """
 
     def __init__(
-        self, token: str, routes: Mapping[tuple[str, str], ControlRoute] | None = None
+        self,
+        token: str,
+        routes: Mapping[tuple[str, str], ControlRoute] | None = None,
+        *,
+        open_routes: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         self._token = token.encode("ascii")
         self.routes: dict[tuple[str, str], ControlRoute] = dict(routes or {})
+        self._open = open_routes | {("GET", "/_mock/health")}
 
     @staticmethod
     def owns(path: str) -> bool:
@@ -111,8 +117,8 @@ class ControlEndpoint:
             return JSONResponse(
                 403, {"message": "the control API refuses requests from web pages (Origin)"}
             )
-        if path == "/_mock/health" and method == "GET":
-            return None  # a liveness probe: it reveals and changes nothing
+        if (method, path) in self._open:
+            return None  # a liveness probe and the like: it reveals and changes nothing
         given = headers.get(_TOKEN_HEADER, "").encode("latin-1")
         if not hmac.compare_digest(given, self._token):
             return JSONResponse(

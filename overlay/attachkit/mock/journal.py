@@ -13,6 +13,11 @@ however long the run and whatever clients send.
 ``Journal.record`` wraps one ASGI request: it counts the body bytes the app reads and sends
 and notes the status of the answer's start. A request the app never answered (a reset fault,
 a client that left) is listed with ``status`` None.
+
+A request is listed before its client can know it is over, so a test that has its answer finds
+it in the journal: before the last body message goes out, or, when the mock itself breaks the
+connection (a cut or reset fault, a proxied answer that broke off), before the connection is
+closed: ``transport`` calls the hook the journal puts in the scope under ``CLOSING_HOOK``.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 __all__ = [
+    "CLOSING_HOOK",
     "DEFAULT_JOURNAL_SIZE",
     "MAX_JOURNAL_SIZE",
     "Journal",
@@ -34,6 +40,8 @@ __all__ = [
     "redact_query",
 ]
 
+#: The scope key of a function to call just before the server closes the request's connection.
+CLOSING_HOOK = "attachkit.closing"
 DEFAULT_JOURNAL_SIZE = 1000
 MAX_JOURNAL_SIZE = 1_000_000
 REDACTED = "***"
@@ -175,7 +183,7 @@ class Journal:
             await send(message)
 
         try:
-            await app(scope, counting_receive, counting_send)
+            await app({**scope, CLOSING_HOOK: listing}, counting_receive, counting_send)
         finally:
             listing()
 

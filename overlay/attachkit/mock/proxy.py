@@ -267,6 +267,10 @@ class ProxyApp:
                 held = bytearray()
         headers = [(k, v) for k, v in response.headers.raw if k.lower() not in HOP_BY_HOP]
         await send({"type": "http.response.start", "status": status, "headers": headers})
+        # Each chunk goes out once the next has come, and the last only after the body is
+        # judged: a client holding the whole answer (a Content-Length body is complete at its
+        # last byte) finds it judged and in the journal.
+        pending = b""
         try:
             async for chunk in response.aiter_raw():
                 if held is not None:
@@ -274,7 +278,9 @@ class ProxyApp:
                         held += chunk
                     else:
                         held = None  # too long to hold: passed on unchecked
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                if pending:
+                    await send({"type": "http.response.body", "body": pending, "more_body": True})
+                pending = chunk
         except httpx.HTTPError as exc:
             # The status is sent: the one honest way left to say the answer broke is to
             # break the connection, as the upstream's did.
@@ -282,9 +288,8 @@ class ProxyApp:
             await transport.close(scope)
             return
         if held is not None and route is not None:
-            # Checked before the last message, so a client that has its answer finds it judged.
             self._judge_body(route, status, bytes(held))
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        await send({"type": "http.response.body", "body": pending, "more_body": False})
 
     def _judge_body(self, route: Route, status: int, body: bytes) -> None:
         for violation in self.conformance.check_body(route, status, body):

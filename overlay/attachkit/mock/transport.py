@@ -15,6 +15,8 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from attachkit.mock.journal import CLOSING_HOOK
+
 __all__ = ["TrackingHttpProtocol", "transport_for", "reset", "close", "let_server_notice"]
 
 _TRANSPORTS: dict[tuple[Any, Any], asyncio.Transport] = {}
@@ -43,11 +45,19 @@ def transport_for(scope: dict[str, Any]) -> asyncio.Transport | None:
     return _TRANSPORTS.get(_key(scope.get("server"), scope.get("client")))
 
 
+def _closing(scope: dict[str, Any]) -> None:
+    # Whoever records the request (the journal) does so before its client sees the close.
+    hook = scope.get(CLOSING_HOOK)
+    if hook is not None:
+        hook()
+
+
 async def reset(scope: dict[str, Any]) -> bool:
     """Abort the request's connection with a TCP RST; False when the transport is unknown."""
     transport = transport_for(scope)
     if transport is None:
         return False
+    _closing(scope)
     sock = transport.get_extra_info("socket")
     if sock is not None:
         # Linger on with a zero timeout makes close() send RST instead of FIN.
@@ -62,6 +72,7 @@ async def close(scope: dict[str, Any]) -> bool:
     transport = transport_for(scope)
     if transport is None:
         return False
+    _closing(scope)
     transport.close()
     await let_server_notice()
     return True

@@ -10,6 +10,8 @@ Needs the ``attachkit[mock]`` extra (uvicorn, jsonschema, regex). In-process use
         mock.control_client().get("/_mock/attachments")  # the /_mock/ API, with its token
 
 From a shell: ``attachkit mock serve --port 8080`` (or ``python -m attachkit mock serve``).
+In pytest, the ``attachkit_mock`` fixture (``pytest_plugin``); in front of a real service,
+``attachkit mock proxy`` (``proxy``). docs/mock.md has an example of each.
 """
 
 # Not `from typing import TYPE_CHECKING`: importing typing would cost `import attachkit` time.
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from attachkit.mock.config import MockConfig as MockConfig
     from attachkit.mock.faults import FaultRule as FaultRule
     from attachkit.mock.faults import Faults as Faults
+    from attachkit.mock.proxy import ProxyServer as ProxyServer
     from attachkit.mock.server import MockServer as MockServer
 
 # Names resolve on first use: `attachkit --help` builds the `mock serve` parser from
@@ -45,6 +48,7 @@ _LAZY = {
     "MockConfig": "attachkit.mock.config",
     "FaultRule": "attachkit.mock.faults",
     "Faults": "attachkit.mock.faults",
+    "ProxyServer": "attachkit.mock.proxy",
     "MockServer": "attachkit.mock.server",
     "RemoteBindRefused": "attachkit.mock.server",
 }
@@ -75,5 +79,6 @@ __all__ = [
     "RemoteBindRefused",
     "FaultRule",
     "Faults",
+    "ProxyServer",
     "create_app",
 ]

@@ -18,7 +18,7 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = "attachkit.mock.pytest_plugin"
 
 USER_TEST = """

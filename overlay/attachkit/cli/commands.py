@@ -1,13 +1,17 @@
-"""Subcommands per service and operation, mirroring the facades' methods.
+"""Subcommands per service and operation, named like the addresses ``cp`` takes.
 
-Each leaf parser sets ``handler`` to the name of the function in ``attachkit.cli.run`` that
-carries it out; nothing heavier than argparse is imported here.
+``attachkit scrum|ipd|coc|ws OPERATION``, with the connection flags accepted on either level;
+the first, longer names (``attachkit codearts-req scrum upload``, ``attachkit worldserver``)
+stay as aliases that are not listed. Each leaf parser sets ``handler`` to the name of the
+function in ``attachkit.cli.run`` that carries it out; nothing heavier than argparse (and the
+environment's names) is imported here.
 """
 
 from __future__ import annotations
 
 import argparse
 
+from attachkit.environment import WS_PASSWORD_ENV, WS_USERNAME_ENV
 from attachkit.cli.options import (
     MAX_RETRIES,
     byte_count,
@@ -23,17 +27,29 @@ SK_ON_COMMAND_LINE_WARNING = (
 )
 
 
-def _huawei_connection(parser: argparse.ArgumentParser, service: str) -> None:
+def huawei_connection(parser: argparse.ArgumentParser, service: str, *, leaf: bool) -> None:
+    """``--endpoint``/``--region`` and the AK/SK flags, on a service's group or operation.
+
+    Given on both levels they are read from either: ``attachkit scrum upload --endpoint URL``
+    and ``attachkit codearts-req --endpoint URL scrum upload`` mean the same. On an operation
+    they default to ``SUPPRESS``, so its parser does not overwrite a value the group parsed.
+    """
     from attachkit.regions import ENV_REGION, SERVICES, override_variable
 
+    default = argparse.SUPPRESS if leaf else None
     known = SERVICES[service]
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--endpoint", type=endpoint_url, help="base URL, e.g. http://127.0.0.1:8080 for the mock"
+    where = parser.add_argument_group("connection")
+    exclusive = where.add_mutually_exclusive_group()
+    exclusive.add_argument(
+        "--endpoint",
+        type=endpoint_url,
+        default=default,
+        help="base URL, e.g. http://127.0.0.1:8080 for the mock",
     )
-    where.add_argument(
+    exclusive.add_argument(
         "--region",
-        help=f"Huawei Cloud region (default: ${ENV_REGION}, no other default): "
+        default=default,
+        help=f"Huawei Cloud region (default: ${ENV_REGION}; there is no other default): "
         f"{', '.join(known.regions)}; "
         f"${override_variable(service, 'REGION').removesuffix('_REGION')}_<REGION> overrides "
         "a region's endpoint",
@@ -42,11 +58,39 @@ def _huawei_connection(parser: argparse.ArgumentParser, service: str) -> None:
         "credentials",
         "default: HUAWEICLOUD_SDK_AK/SK (or CLOUD_SDK_AK/SK), then ~/.huaweicloud/credentials",
     )
-    creds.add_argument("--ak", help="access key id")
-    creds.add_argument("--sk", help="secret access key (discouraged: use the environment)")
-    creds.add_argument("--security-token", help="token of temporary credentials")
-    creds.add_argument("--project-id-header", dest="header_project_id", help="X-Project-Id")
-    creds.add_argument("--domain-id", help="X-Domain-Id")
+    creds.add_argument("--ak", default=default, help="access key id")
+    creds.add_argument(
+        "--sk", default=default, help="secret access key (discouraged: use the environment)"
+    )
+    creds.add_argument("--security-token", default=default, help="token of temporary credentials")
+    creds.add_argument(
+        "--project-id-header", dest="header_project_id", default=default, help="X-Project-Id"
+    )
+    creds.add_argument("--domain-id", default=default, help="X-Domain-Id")
+
+
+def worldserver_connection(parser: argparse.ArgumentParser, *, leaf: bool) -> None:
+    """``--endpoint``, ``--username`` and ``--password-env``, on the group or an operation.
+
+    Not required by argparse (they may come on either level); the handler checks them.
+    """
+    default = argparse.SUPPRESS if leaf else None
+    where = parser.add_argument_group("connection")
+    where.add_argument(
+        "--endpoint", type=endpoint_url, default=default, help="e.g. https://ws.example.com:8443"
+    )
+    where.add_argument(
+        "--username",
+        default=default,
+        help=f"the WorldServer user (default: ${WS_USERNAME_ENV})",
+    )
+    where.add_argument(
+        "--password-env",
+        default=argparse.SUPPRESS if leaf else WS_PASSWORD_ENV,
+        metavar="NAME",
+        help=f"environment variable holding the password (default {WS_PASSWORD_ENV}; "
+        "never a flag; prompted for on a terminal when unset)",
+    )
 
 
 def transfer_options(parser: argparse.ArgumentParser) -> None:
@@ -124,11 +168,49 @@ def _upload_options(parser: argparse.ArgumentParser) -> None:
     transfer_options(parser)
 
 
+class _UploadNameFlag(argparse.Action):
+    """``--filename`` given to an upload: it names the file to fetch on a download only."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object, **__: object) -> None:
+        parser.error(
+            "--filename is for downloads (the stored file's name to fetch); "
+            "give --store-as NAME for the name to store an upload under"
+        )
+
+
+def _upload_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        help="the file to upload; - reads standard input (streamed with --size, otherwise "
+        "copied to a temporary file first)",
+    )
+    parser.add_argument(
+        "--store-as", metavar="NAME", help="name to store it under (default: the file's name)"
+    )
+    parser.add_argument(
+        "--size",
+        type=byte_count,
+        metavar="BYTES",
+        help="the byte count of a stream (- or a pipe): sent as it is read, in one attempt",
+    )
+    parser.add_argument("--filename", nargs=0, action=_UploadNameFlag, help=argparse.SUPPRESS)
+    parser.set_defaults(upload=True)
+    transfer_options(parser)
+
+
+SubParsers = argparse._SubParsersAction  # noqa: SLF001 - argparse's own type for add_subparsers
+
+
 def _leaf(
-    group: argparse._SubParsersAction[argparse.ArgumentParser], name: str, handler: str, help: str
+    group: SubParsers[argparse.ArgumentParser],
+    name: str,
+    handler: str,
+    help: str,
+    connection: str,
 ) -> argparse.ArgumentParser:
-    parser = group.add_parser(name, help=help, description=help)
-    parser.set_defaults(handler=f"attachkit.cli.run:{handler}")
+    parser = group.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".")
+    parser.set_defaults(handler=handler if ":" in handler else f"attachkit.cli.run:{handler}")
     # The output flags work after the operation too; SUPPRESS keeps the top-level value unless
     # the flag is given here.
     parser.add_argument(
@@ -138,11 +220,14 @@ def _leaf(
         "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bars"
     )
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
+    if connection == "worldserver":
+        worldserver_connection(parser, leaf=True)
+    else:
+        huawei_connection(parser, connection, leaf=True)
     return parser
 
 
 def add_download_all_options(parser: argparse.ArgumentParser) -> None:
-    parser.set_defaults(handler="attachkit.cli.bulk:ipd_download_all")
     parser.add_argument("--project-id", required=True)
     parser.add_argument("--issue-id", required=True)
     parser.add_argument("--source-project-id")
@@ -168,87 +253,117 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
-def add_service_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    req = commands.add_parser("codearts-req", help="CodeArts Req work-item attachments")
-    _huawei_connection(req, "codearts-req")
-    kinds = req.add_subparsers(dest="project_kind", metavar="KIND", required=True)
+def _operations(parser: argparse.ArgumentParser) -> SubParsers[argparse.ArgumentParser]:
+    # Not required: a bare `attachkit scrum` lists its operations (cli.main), as `--help` does.
+    parser.set_defaults(help_parser=parser)
+    return parser.add_subparsers(dest="operation", metavar="OPERATION")
 
-    scrum = kinds.add_parser("scrum", help="Scrum projects").add_subparsers(
-        dest="operation", metavar="OPERATION", required=True
-    )
+
+def _scrum_operations(parser: argparse.ArgumentParser) -> None:
+    operations = _operations(parser)
     for name, handler, help_text in (
         ("upload", "scrum_upload", "upload a file to a work item"),
         ("download", "scrum_download", "download an attachment"),
         ("delete", "scrum_delete", "delete an attachment from a work item"),
     ):
-        parser = _leaf(scrum, name, handler, help_text)
-        parser.add_argument("--project-id", required=True)
-        parser.add_argument("--issue-id", required=True)
+        leaf = _leaf(operations, name, handler, help_text, "codearts-req")
+        leaf.add_argument("--project-id", required=True)
+        leaf.add_argument("--issue-id", required=True)
         if name == "upload":
-            _upload_options(parser)
+            _upload_options(leaf)
         else:
-            parser.add_argument("--attachment-id", required=True)
+            leaf.add_argument("--attachment-id", required=True)
             if name == "download":
-                _download_options(parser)
+                _download_options(leaf)
             else:
-                transfer_options(parser)
+                transfer_options(leaf)
 
-    ipd = kinds.add_parser("ipd", help="IPD projects").add_subparsers(
-        dest="operation", metavar="OPERATION", required=True
-    )
-    parser = _leaf(ipd, "upload", "ipd_upload", "upload a file and associate it with a work item")
-    parser.add_argument("--project-id", required=True)
-    parser.add_argument("--issue-id", required=True)
-    _upload_options(parser)
-    parser = _leaf(ipd, "list", "ipd_list", "list a work item's attachments")
-    parser.add_argument("--project-id", required=True)
-    parser.add_argument("--issue-id", required=True)
-    parser.add_argument("--source-project-id")
-    transfer_options(parser)
-    parser = _leaf(
-        ipd, "download-all", "ipd_download_all", "download all of a work item's attachments"
-    )
-    add_download_all_options(parser)
-    transfer_options(parser)
-    parser = _leaf(ipd, "download", "ipd_download", "download an attachment by id")
-    parser.add_argument("--project-id", required=True)
-    parser.add_argument("--attachment-id", required=True)
-    _download_options(parser)
 
-    coc = commands.add_parser("coc", help="COC incident attachments")
-    _huawei_connection(coc, "coc")
-    coc_ops = coc.add_subparsers(dest="operation", metavar="OPERATION", required=True)
-    parser = _leaf(coc_ops, "upload", "coc_upload", "upload an incident attachment")
-    _upload_options(parser)
-    parser = _leaf(coc_ops, "download", "coc_download", "download an attachment by doc id")
-    parser.add_argument("--doc-id", required=True)
-    _download_options(parser)
+def _ipd_operations(parser: argparse.ArgumentParser) -> None:
+    operations = _operations(parser)
+    leaf = _leaf(
+        operations, "upload", "ipd_upload", "upload a file to a work item", "codearts-req"
+    )
+    leaf.add_argument("--project-id", required=True)
+    leaf.add_argument("--issue-id", required=True)
+    _upload_options(leaf)
+    leaf = _leaf(operations, "list", "ipd_list", "list a work item's attachments", "codearts-req")
+    leaf.add_argument("--project-id", required=True)
+    leaf.add_argument("--issue-id", required=True)
+    leaf.add_argument("--source-project-id")
+    transfer_options(leaf)
+    leaf = _leaf(operations, "download", "ipd_download", "download an attachment by id",
+                 "codearts-req")  # fmt: skip
+    leaf.add_argument("--project-id", required=True)
+    leaf.add_argument("--attachment-id", required=True)
+    _download_options(leaf)
+    leaf = _leaf(
+        operations,
+        "download-all",
+        "attachkit.cli.bulk:ipd_download_all",
+        "download all of a work item's attachments into a directory",
+        "codearts-req",
+    )
+    add_download_all_options(leaf)
+    transfer_options(leaf)
 
-    ws = commands.add_parser("worldserver", help="WorldServer files saved as attribute values")
-    ws.add_argument(
-        "--endpoint", type=endpoint_url, required=True, help="e.g. https://ws.example.com:8443"
-    )
-    ws.add_argument("--username", required=True)
-    ws.add_argument(
-        "--password-env",
-        default="ATTACHKIT_WS_PASSWORD",
-        help="environment variable holding the password (default ATTACHKIT_WS_PASSWORD)",
-    )
-    ws_ops = ws.add_subparsers(dest="operation", metavar="OPERATION", required=True)
-    parser = _leaf(ws_ops, "upload", "ws_upload", "upload a file as an attribute value")
-    parser.add_argument("--attribute-definition-id", type=int, required=True)
-    _upload_options(parser)
-    parser = _leaf(ws_ops, "download", "ws_download", "get a file saved as an attribute value")
-    parser.add_argument(
+
+def _coc_operations(parser: argparse.ArgumentParser) -> None:
+    operations = _operations(parser)
+    _upload_options(_leaf(operations, "upload", "coc_upload", "upload an incident attachment",
+                          "coc"))  # fmt: skip
+    leaf = _leaf(operations, "download", "coc_download", "download an attachment by doc id", "coc")
+    leaf.add_argument("--doc-id", required=True)
+    _download_options(leaf)
+
+
+def _ws_operations(parser: argparse.ArgumentParser) -> None:
+    operations = _operations(parser)
+    leaf = _leaf(operations, "upload", "ws_upload", "upload a file as an attribute value",
+                 "worldserver")  # fmt: skip
+    leaf.add_argument("--attribute-definition-id", type=int, required=True)
+    _upload_options(leaf)
+    leaf = _leaf(operations, "download", "ws_download", "get a file saved as an attribute value",
+                 "worldserver")  # fmt: skip
+    leaf.add_argument(
         "--filename",
         required=True,
         help="the stored file's internalName (printed by the upload, e.g. attr1113-…_a.txt)",
     )
-    parser.add_argument("--resource-type", choices=["TASK", "PROJECT", "PROJECT_GROUP"])
-    parser.add_argument("--resource-id", type=int)
-    parser.add_argument("--attribute-name")
-    parser.add_argument(
+    leaf.add_argument("--resource-type", choices=["TASK", "PROJECT", "PROJECT_GROUP"])
+    leaf.add_argument("--resource-id", type=int)
+    leaf.add_argument("--attribute-name")
+    leaf.add_argument(
         "--download-token",
         help="needed for a file not yet attached to a resource (printed by the upload)",
     )
-    _download_options(parser)
+    _download_options(leaf)
+
+
+def add_service_parsers(commands: SubParsers[argparse.ArgumentParser]) -> None:
+    """``scrum``, ``ipd``, ``coc``, ``ws``; and the long forms, kept as unlisted aliases."""
+    for name, help_text, service, add_operations in (
+        ("scrum", "CodeArts Req Scrum work-item attachments", "codearts-req", _scrum_operations),
+        ("ipd", "CodeArts Req IPD work-item attachments", "codearts-req", _ipd_operations),
+        ("coc", "COC incident attachments", "coc", _coc_operations),
+    ):
+        group = commands.add_parser(name, help=help_text, description=help_text + ".")
+        huawei_connection(group, service, leaf=False)
+        add_operations(group)
+
+    # The first names, `attachkit worldserver ...` and `attachkit codearts-req scrum|ipd ...`,
+    # still work; parsers added without help= are not listed.
+    ws_help = "WorldServer files saved as attribute values"
+    for name, listed in (("ws", {"help": ws_help}), ("worldserver", {})):
+        ws = commands.add_parser(name, description=ws_help + ".", **listed)
+        worldserver_connection(ws, leaf=False)
+        _ws_operations(ws)
+
+    req = commands.add_parser(
+        "codearts-req", description="CodeArts Req work-item attachments (as scrum and ipd)."
+    )
+    huawei_connection(req, "codearts-req", leaf=False)
+    req.set_defaults(help_parser=req)
+    kinds = req.add_subparsers(dest="project_kind", metavar="KIND")
+    for kind, add_operations in (("scrum", _scrum_operations), ("ipd", _ipd_operations)):
+        add_operations(kinds.add_parser(kind, help=f"{kind.upper()} projects"))

@@ -9,3 +9,8 @@ EXIT_AUTH = 3  # no credentials found, bad signature, wrong password, expired to
 EXIT_NOT_FOUND = 4
 EXIT_INTEGRITY = 5  # the bytes received do not match the size or checksum promised
 EXIT_TRANSPORT = 6  # no answer: connection refused or reset, timeout
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as a shell reports it
+# The reader of standard output went away (`attachkit ... -o - | head -c 10`): 128 + SIGPIPE,
+# what a shell reports for a program the signal ended. Not EXIT_USAGE: nothing was wrong with
+# the command, and `set -o pipefail` scripts can tell it apart.
+EXIT_BROKEN_PIPE = 141

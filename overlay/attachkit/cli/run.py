@@ -15,7 +15,13 @@ from typing import Any
 from attachkit import errors
 from attachkit.cli.commands import SK_ON_COMMAND_LINE_WARNING
 from attachkit.cli.exit_codes import EXIT_OK, EXIT_SERVICE_ERROR
-from attachkit.cli.failures import error_object, exit_code_for, message_for, missing_extra
+from attachkit.cli.failures import (
+    UsageError,
+    error_object,
+    exit_code_for,
+    message_for,
+    missing_extra,
+)
 from attachkit.cli.progress import progress_bar
 from attachkit.cli.streams import STDIO, download_target, result_stream, upload_source
 from attachkit.cli.terminal import safe_json, safe_text
@@ -140,9 +146,24 @@ def ws_password(variable: str, username: str) -> str:
 
 
 def _worldserver(args: argparse.Namespace) -> Any:
+    from attachkit.environment import WS_USERNAME_ENV, ws_username
     from attachkit.facades import WorldServer
 
-    return WorldServer(args.endpoint, args.username, ws_password(args.password_env, args.username))
+    username = args.username or ws_username()
+    missing = [
+        flag
+        for flag, value in (
+            ("--endpoint", args.endpoint),
+            (f"--username (or ${WS_USERNAME_ENV})", username),
+        )
+        if not value
+    ]
+    if missing:
+        raise UsageError(
+            f"{args.help_parser.prog} {args.operation}: the following arguments are required: "
+            f"{', '.join(missing)} (see {args.help_parser.prog} {args.operation} --help)"
+        )
+    return WorldServer(args.endpoint, username, ws_password(args.password_env, username))
 
 
 # --- output ------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ import attrs
 from attachkit import catalog
 from attachkit.credentials import Credentials
 from attachkit.errors import ConfigurationError, ValidationError
-from attachkit.facade_defaults import binary_size
+from attachkit.facade_defaults import too_large
 from attachkit.options import DownloadOptions, StreamOptions, UploadOptions
 from attachkit.transfer import Destination, RetryPolicy, UploadSource, sanitize_filename
 from attachkit.untrusted import parse_number
@@ -99,14 +99,6 @@ class Connections:
         return arguments
 
 
-def _too_large(address: _ServiceAddressBase, size: int, limit: int) -> ValidationError:
-    return ValidationError(
-        "file",
-        f"{size} bytes is too large for {address.service} ({address})",
-        f"at most {binary_size(limit)}",
-    )
-
-
 @attrs.frozen
 class LocalPath:
     """A local file, or a directory when it exists as one or is written with a trailing ``/``."""
@@ -147,7 +139,7 @@ class _ServiceAddressBase:
         validate_filename(filename)
         limit = self.max_bytes
         if limit is not None and size is not None and size > limit:
-            raise _too_large(self, size, limit)
+            raise too_large(filename, size, limit, f" for {self.service} ({self})")
 
 
 @attrs.frozen

@@ -15,7 +15,7 @@ import stat
 import unicodedata
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from attachkit.errors import (
@@ -69,6 +69,10 @@ class Credentials:
     security_token: str | None = None
     project_id: str | None = None
     domain_id: str | None = None
+    # Where ``resolve`` found the pair ("environment variables HUAWEICLOUD_SDK_AK and
+    # HUAWEICLOUD_SDK_SK", "profile file PATH ..., section [basic]"): what a user checks when
+    # the gateway refuses the signature. Not a secret; not part of equality.
+    source: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         # Messages name the field only: echoing a wrong value could echo a secret.
@@ -153,14 +157,14 @@ class Credentials:
         _log.debug("using Huawei Cloud credentials from %s", source)
         found_ak, found_sk = values.pop("ak"), values.pop("sk")
         assert found_ak and found_sk  # each place above returns only a complete pair
-        return cls(found_ak, found_sk, **values)
+        return cls(found_ak, found_sk, **values, source=source)
 
 
 def _from_explicit(
     ak: str | None, sk: str | None, searched: list[str]
 ) -> tuple[dict[str, str | None], str] | None:
     if ak and sk:
-        return {"ak": ak, "sk": sk}, "explicit arguments"
+        return {"ak": ak, "sk": sk}, "explicit arguments ak= and sk="
     if ak or sk:
         missing = "sk" if ak else "ak"
         raise ConfigurationError(f"credentials: {missing} must be given together with the other")

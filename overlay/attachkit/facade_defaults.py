@@ -15,6 +15,7 @@ from attachkit.errors import ConfigurationError, ValidationError
 from attachkit.options import UploadOptions
 from attachkit.transfer import MultipartFile, RetryPolicy
 from attachkit.transfer.types import UploadSource
+from attachkit.units import binary_size, limit_text
 from attachkit.validation import validate_filename
 
 MB = 1024 * 1024
@@ -53,19 +54,25 @@ def upload_body(
     )
     validate_filename(body.filename)
     if extensions is not None and not body.filename.lower().endswith(extensions):
+        # The type is the name's: "filename" (the command line's --store-as when it gave one).
         raise ValidationError(
-            "file", f"{body.filename!r} is not an accepted type", "one of " + " ".join(extensions)
+            "filename",
+            f"{body.filename!r} is not an accepted type",
+            "one of " + " ".join(extensions),
         )
     if max_bytes is not None and body.size > max_bytes:
-        raise ValidationError(
-            "file", f"{body.size} bytes is too large", f"at most {binary_size(max_bytes)}"
-        )
+        raise too_large(body.filename, body.size, max_bytes)
     return body
 
 
-def binary_size(size: int) -> str:
-    """A documented limit in the unit it is defined in: "10 MiB" (10 * 1024 * 1024 bytes)."""
-    return f"{size // MB} MiB" if size >= MB and size % MB == 0 else f"{size:,} bytes"
+def too_large(name: str, size: int, limit: int, where: str = "") -> ValidationError:
+    """The refusal of a file over a service's limit: its name, its size and the limit, in the
+    same binary units (and the exact counts, which are what the limit is checked against)."""
+    return ValidationError(
+        "file",
+        f"{name!r} has {binary_size(size)} ({size} bytes), too large{where}",
+        f"at most {limit_text(limit)}",
+    )
 
 
 def client_policy(max_retries: int | None, retry_policy: RetryPolicy | None) -> RetryPolicy:

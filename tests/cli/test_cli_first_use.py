@@ -93,12 +93,26 @@ def upload_scrum(tmp_path: Path, mock: MockServer, data: bytes, name: str = "not
 # --- local files: the path, what the system said, exit 2 ---------------------------------------
 
 
-def test_download_into_a_missing_directory_names_it(mock: MockServer, tmp_path: Path) -> None:
+def test_download_into_a_missing_directory_creates_it_as_a_trailing_slash_does(
+    mock: MockServer, tmp_path: Path
+) -> None:
+    # `-o q/sub/f.txt` and `-o a/b/` alike create the missing directories, once the answer came.
     attachment = upload_scrum(tmp_path, mock, b"hello")
-    result = attachkit(tmp_path, mock, *scrum(mock, "download", "--attachment-id", attachment,
-                                               "-o", "nodir/sub/f.txt"))  # fmt: skip
-    assert "nodir/sub" in one_line_error(result)
+    for output, made in (("q/sub/f.txt", "q/sub/f.txt"), ("a/b/", "a/b/notes.txt")):
+        result = attachkit(tmp_path, mock, *scrum(mock, "download", "--attachment-id", attachment,
+                                                   "-o", output))  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / made).read_bytes() == b"hello"
+    # A refused download (no such attachment) leaves no empty directory behind.
+    refused = attachkit(tmp_path, mock, *scrum(mock, "download", "--attachment-id", "999999",
+                                                "-o", "nodir/sub/f.txt"))  # fmt: skip
+    assert refused.returncode == 1
     assert not (tmp_path / "nodir").exists()
+    # A path through a file cannot be created: named, exit 2.
+    (tmp_path / "plain").write_bytes(b"")
+    blocked = attachkit(tmp_path, mock, *scrum(mock, "download", "--attachment-id", attachment,
+                                                "-o", "plain/sub/f.txt"))  # fmt: skip
+    assert "plain/sub: Not a directory" in one_line_error(blocked)
 
 
 def test_uploading_a_directory_names_it_also_in_json(mock: MockServer, tmp_path: Path) -> None:

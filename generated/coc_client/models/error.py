@@ -29,6 +29,25 @@ class Error:
     data: None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        shown = []
+        for name, value in (
+            ("error_code", self.error_code),
+            ("error_msg", self.error_msg),
+            ("provider_code", self.provider_code),
+            ("data", self.data),
+        ):
+            if isinstance(value, Unset):
+                continue
+            shown.append(
+                f"{name}='***'"
+                if name in ("password", "session_id")
+                else f"{name}={value!r}"
+            )
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"Error({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         error_code = self.error_code
 

@@ -24,6 +24,23 @@ class ExternalAttachment:
     doc_name: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        shown = []
+        for name, value in (
+            ("doc_id", self.doc_id),
+            ("doc_name", self.doc_name),
+        ):
+            if isinstance(value, Unset):
+                continue
+            shown.append(
+                f"{name}='***'"
+                if name in ("password", "session_id")
+                else f"{name}={value!r}"
+            )
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"ExternalAttachment({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         doc_id = self.doc_id
 

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import types
-from ..types import File
+from ..types import File, Unset
 
 T = TypeVar("T", bound="UploadAttachmentBody")
 
@@ -22,6 +22,20 @@ class UploadAttachmentBody:
 
     file: File
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        shown = []
+        for name, value in (("file", self.file),):
+            if isinstance(value, Unset):
+                continue
+            shown.append(
+                f"{name}='***'"
+                if name in ("password", "session_id")
+                else f"{name}={value!r}"
+            )
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"UploadAttachmentBody({', '.join(shown)})"
 
     def to_dict(self) -> dict[str, Any]:
         file = self.file.to_tuple()

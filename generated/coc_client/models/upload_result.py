@@ -39,6 +39,27 @@ class UploadResult:
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        shown = []
+        for name, value in (
+            ("data", self.data),
+            ("code", self.code),
+            ("provider_code", self.provider_code),
+            ("msg", self.msg),
+            ("name", self.name),
+            ("id", self.id),
+        ):
+            if isinstance(value, Unset):
+                continue
+            shown.append(
+                f"{name}='***'"
+                if name in ("password", "session_id")
+                else f"{name}={value!r}"
+            )
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"UploadResult({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         data = self.data.to_dict()
 

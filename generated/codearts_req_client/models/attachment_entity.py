@@ -44,6 +44,31 @@ class AttachmentEntity:
     created_date: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        shown = []
+        for name, value in (
+            ("id", self.id),
+            ("issue_id", self.issue_id),
+            ("disk_directory", self.disk_directory),
+            ("file_size", self.file_size),
+            ("store_filename", self.store_filename),
+            ("title", self.title),
+            ("modified_by", self.modified_by),
+            ("created_by", self.created_by),
+            ("attachment_type", self.attachment_type),
+            ("created_date", self.created_date),
+        ):
+            if isinstance(value, Unset):
+                continue
+            shown.append(
+                f"{name}='***'"
+                if name in ("password", "session_id")
+                else f"{name}={value!r}"
+            )
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"AttachmentEntity({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         from ..models.user_entity_type_0 import UserEntityType0  # noqa: PLC0415
 

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import types
-from ..types import File
+from ..types import File, Unset
 
 T = TypeVar("T", bound="AttachmentUpload")
 
@@ -22,6 +22,20 @@ class AttachmentUpload:
 
     attachment: File
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        shown = []
+        for name, value in (("attachment", self.attachment),):
+            if isinstance(value, Unset):
+                continue
+            shown.append(
+                f"{name}='***'"
+                if name in ("password", "session_id")
+                else f"{name}={value!r}"
+            )
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"AttachmentUpload({', '.join(shown)})"
 
     def to_dict(self) -> dict[str, Any]:
         attachment = self.attachment.to_tuple()

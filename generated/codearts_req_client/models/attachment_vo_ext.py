@@ -68,6 +68,42 @@ class AttachmentVoExt:
     title: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        shown = []
+        for name, value in (
+            ("id", self.id),
+            ("progress", self.progress),
+            ("workitem_id", self.workitem_id),
+            ("store_filename", self.store_filename),
+            ("associate_type", self.associate_type),
+            ("disk_directory", self.disk_directory),
+            ("type_", self.type_),
+            ("category", self.category),
+            ("issue_category", self.issue_category),
+            ("status", self.status),
+            ("description", self.description),
+            ("modified_by", self.modified_by),
+            ("created_by", self.created_by),
+            ("domain_id", self.domain_id),
+            ("attachment_type", self.attachment_type),
+            ("created_date", self.created_date),
+            ("storage_service", self.storage_service),
+            ("storage_id", self.storage_id),
+            ("delete_flag", self.delete_flag),
+            ("filesize", self.filesize),
+            ("title", self.title),
+        ):
+            if isinstance(value, Unset):
+                continue
+            shown.append(
+                f"{name}='***'"
+                if name in ("password", "session_id")
+                else f"{name}={value!r}"
+            )
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"AttachmentVoExt({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         from ..models.user_common_vo_type_0 import UserCommonVOType0  # noqa: PLC0415
 

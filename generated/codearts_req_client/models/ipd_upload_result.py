@@ -33,6 +33,24 @@ class IpdUploadResult:
     result: list[AttachmentVoExt] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        shown = []
+        for name, value in (
+            ("status", self.status),
+            ("message", self.message),
+            ("result", self.result),
+        ):
+            if isinstance(value, Unset):
+                continue
+            shown.append(
+                f"{name}='***'"
+                if name in ("password", "session_id")
+                else f"{name}={value!r}"
+            )
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"IpdUploadResult({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         status: None | str | Unset
         if isinstance(self.status, Unset):

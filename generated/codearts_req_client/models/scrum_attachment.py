@@ -36,6 +36,27 @@ class ScrumAttachment:
     size: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        shown = []
+        for name, value in (
+            ("id", self.id),
+            ("issue_id", self.issue_id),
+            ("project_id", self.project_id),
+            ("disk_filename", self.disk_filename),
+            ("file_name", self.file_name),
+            ("size", self.size),
+        ):
+            if isinstance(value, Unset):
+                continue
+            shown.append(
+                f"{name}='***'"
+                if name in ("password", "session_id")
+                else f"{name}={value!r}"
+            )
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"ScrumAttachment({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 

@@ -54,6 +54,38 @@ class UserCommonVOType0:
     has_removed: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        shown = []
+        for name, value in (
+            ("user_id", self.user_id),
+            ("user_num_id", self.user_num_id),
+            ("user_name", self.user_name),
+            ("domain_id", self.domain_id),
+            ("domain_name", self.domain_name),
+            ("nick_name", self.nick_name),
+            ("role_id", self.role_id),
+            ("role_name", self.role_name),
+            ("image_id", self.image_id),
+            ("region", self.region),
+            ("watcher", self.watcher),
+            ("opinion", self.opinion),
+            ("description", self.description),
+            ("owner", self.owner),
+            ("ccb_id", self.ccb_id),
+            ("status", self.status),
+            ("has_removed", self.has_removed),
+        ):
+            if isinstance(value, Unset):
+                continue
+            shown.append(
+                f"{name}='***'"
+                if name in ("password", "session_id")
+                else f"{name}={value!r}"
+            )
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"UserCommonVOType0({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         user_id: None | str | Unset
         if isinstance(self.user_id, Unset):

@@ -25,6 +25,24 @@ class UserEntityType0:
     nick_name: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        shown = []
+        for name, value in (
+            ("id", self.id),
+            ("name", self.name),
+            ("nick_name", self.nick_name),
+        ):
+            if isinstance(value, Unset):
+                continue
+            shown.append(
+                f"{name}='***'"
+                if name in ("password", "session_id")
+                else f"{name}={value!r}"
+            )
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"UserEntityType0({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         id: None | str | Unset
         if isinstance(self.id, Unset):

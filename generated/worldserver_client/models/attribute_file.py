@@ -28,6 +28,24 @@ class AttributeFile:
     download_token: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        shown = []
+        for name, value in (
+            ("internal_name", self.internal_name),
+            ("name", self.name),
+            ("download_token", self.download_token),
+        ):
+            if isinstance(value, Unset):
+                continue
+            shown.append(
+                f"{name}='***'"
+                if name in ("password", "session_id")
+                else f"{name}={value!r}"
+            )
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"AttributeFile({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         internal_name = self.internal_name
 

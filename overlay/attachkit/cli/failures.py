@@ -22,6 +22,12 @@ from attachkit.cli.exit_codes import (
 )
 from attachkit.cli.terminal import safe_text
 
+# The gateway's answer to a signature it cannot verify, and its lock-out (FACTS.md: "after 5
+# failures in a row it locks that AK for 5 minutes").
+BAD_SIGNATURE = "APIG.0301"
+LOCKOUT_FAILURES = 5
+LOCKOUT_MINUTES = 5
+
 # What the mock service and `attachkit tour` need beyond the base install.
 MOCK_EXTRA_MODULES = frozenset({"uvicorn", "jsonschema"})
 MOCK_EXTRA_INSTALL = "pip install 'attachkit[mock]'"
@@ -113,10 +119,22 @@ _ERRNO_PREFIX = re.compile(r"^\[Errno -?\d+\]\s*")
 
 
 def flag_for(parameter: str, args: argparse.Namespace | None) -> str:
-    """The flag that set ``parameter`` in this command (an upload's name is ``--store-as``)."""
+    """The flag that set ``parameter`` in this command: an upload's name is ``--store-as`` when
+    one was given, and its file (its size) is always the ``FILE`` argument."""
     if parameter in {"filename", "file"} and getattr(args, "upload", False):
-        return "--store-as" if getattr(args, "store_as", None) else "FILE"
+        named = parameter == "filename" and getattr(args, "store_as", None)
+        return "--store-as" if named else "FILE"
     return _PARAMETER_FLAGS.get(parameter, parameter)
+
+
+def _validation_message(error: errors.ValidationError, args: argparse.Namespace | None) -> str:
+    flag = flag_for(error.parameter, args)
+    if flag == "FILE":
+        # The file itself is refused (too large, a type not accepted): name it, not a flag.
+        source = getattr(args, "file", None)
+        where = "standard input: " if source == "-" else ""
+        return f"{where}{error.problem} (rule: {error.rule})"
+    return f"invalid {flag}: {error.problem} (rule: {error.rule})"
 
 
 def in_cli_words(text: str) -> str:
@@ -175,6 +193,13 @@ def _api_message(error: errors.APIError, args: argparse.Namespace | None) -> str
             "; a file not yet attached to a resource is fetched with --download-token "
             "(printed by the upload)"
         )
+    source = getattr(args, "credentials_source", None)
+    if isinstance(error, errors.AuthenticationError) and error.error_code == BAD_SIGNATURE:
+        where = f"; the AK/SK came from {source}: check the SK there" if source else ""
+        message += (
+            f"{where} (after {LOCKOUT_FAILURES} failures in a row the gateway locks the AK for "
+            f"{LOCKOUT_MINUTES} minutes, and then refuses even the right SK)"
+        )
     return message
 
 
@@ -183,8 +208,7 @@ def message_for(error: BaseException, args: argparse.Namespace | None = None) ->
     if isinstance(error, errors.CredentialsNotFoundError):
         message = "no Huawei Cloud AK/SK credentials found; looked in: " + "; ".join(error.searched)
     elif isinstance(error, errors.ValidationError):
-        flag = flag_for(error.parameter, args)
-        message = f"invalid {flag}: {error.problem} (rule: {error.rule})"
+        message = _validation_message(error, args)
     elif isinstance(error, errors.TransportError):
         message = _transport_message(error)
     elif isinstance(error, errors.APIError):

@@ -22,7 +22,7 @@ from attachkit.cli.failures import (
     message_for,
     missing_extra,
 )
-from attachkit.cli.progress import progress_bar
+from attachkit.cli.progress import TransferEvents, binary_size, progress_bar
 from attachkit.cli.streams import STDIO, download_target, result_stream, upload_source
 from attachkit.cli.terminal import safe_json, safe_text
 from attachkit.options import CallOptions, DownloadOptions, UploadOptions
@@ -114,6 +114,7 @@ def credentials_from(args: argparse.Namespace) -> Any:
             warnings.warn_explicit(
                 warning.message, warning.category, warning.filename, warning.lineno
             )
+    args.credentials_source = credentials.source  # named when the gateway refuses the SK
     return credentials
 
 
@@ -256,18 +257,49 @@ def _local_file(path: str) -> Iterator[None]:
 def _download(args: argparse.Namespace, call: Callable[..., Any]) -> int:
     dest = download_target(args)
     label = "standard output" if args.output == STDIO else str(args.output)
-    with progress_bar(args, label) as progress, _local_file(label):
-        result = call(dest, download_options(args, progress))
+    with progress_bar(args, label) as events, _local_file(label):
+        try:
+            result = call(dest, download_options(args, events))
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt(_after_interrupt(args, events)) from None
     where = result.path if result.path is not None else "standard output"
     digest = f"  sha256 {result.sha256}" if result.sha256 else ""
-    return _print(args, result, f"{where}  {result.size} bytes{digest}")
+    return _print(args, result, f"{where}  {_size(result.size)}{digest}")
+
+
+def _size(count: int) -> str:
+    """A size as the command prints it: binary units, and the exact count beside them."""
+    shown = binary_size(count)
+    return shown if shown.endswith(" B") else f"{shown} ({count} bytes)"
+
+
+def _after_interrupt(args: argparse.Namespace, events: TransferEvents) -> str:
+    """What an interrupted download leaves, and the flag that continues it."""
+    from attachkit.transfer.partials import part_path
+
+    if args.output == STDIO:
+        return "the bytes written to standard output are all there is"
+    if not args.resume:
+        return (
+            "nothing was kept; with --continue a download keeps what arrived and the next run "
+            "with --continue picks it up"
+        )
+    part = None if events.target is None else part_path(events.target)
+    if part is None or not part.is_file():
+        return "nothing had arrived yet; run the same command again"
+    held = part.stat().st_size
+    of = "" if events.total is None else f" of {binary_size(events.total)}"
+    return (
+        f"kept {binary_size(held, unit_of=events.total)}{of} in {part}; run the same "
+        "command with --continue to pick it up"
+    )
 
 
 def _upload(args: argparse.Namespace, call: Callable[..., Any]) -> Any:
     with upload_source(args) as (source, size):
         label = "standard input" if args.file == STDIO else args.file
-        with progress_bar(args, label) as progress, _local_file(label):
-            return call(source, upload_options(args, size, progress))
+        with progress_bar(args, label) as events, _local_file(label):
+            return call(source, upload_options(args, size, events))
 
 
 # --- handlers, one per leaf command ------------------------------------------------------------

@@ -68,6 +68,7 @@ class ResumeState:
         self.content_type: str | None = None
         self.content_encoding: str | None = None
         self.disposition: str | None = None
+        self._announced: Path | None = None  # the target on_target last named
 
     def request_headers(self) -> dict[str, str]:
         # The bytes as stored: a compressed answer would defeat Range and the size check. A
@@ -85,6 +86,9 @@ class ResumeState:
         self.total = sidecar.size
         self.etag = sidecar.etag
         self.validator = sidecar.validator
+        self._announce_target()
+        if self.events is not None:
+            self.events.on_resumed(offset, self.total)
         self._report()
 
     def _start_over(self) -> None:
@@ -139,6 +143,7 @@ class ResumeState:
             raise self._too_large(f"announces {self.total} bytes")
         if self.sink is not None:
             self.sink.open(response, self.total)
+            self._announce_target()
         if self._speed is not None:
             self._speed.restart()
         self._report()
@@ -197,6 +202,12 @@ class ResumeState:
             raise IntegrityError(
                 f"received {self.offset} bytes but the server announced {self.total}"
             )
+
+    def _announce_target(self) -> None:
+        target = None if self.sink is None else self.sink.target
+        if target is not None and target != self._announced and self.events is not None:
+            self._announced = target
+            self.events.on_target(target)
 
     def _report(self) -> None:
         if self.events is not None:

@@ -61,6 +61,15 @@ def _file_work(
     return wrapper
 
 
+def _blocked(directory: Path) -> bool:
+    """Whether ``directory`` cannot be created: it, or the nearest existing ancestor, is not a
+    directory (a file, say)."""
+    for ancestor in (directory, *directory.parents):
+        if os.path.lexists(ancestor):
+            return not ancestor.is_dir()
+    return False
+
+
 class FileSink:
     """A hidden temporary file beside the target, renamed into place on success."""
 
@@ -78,17 +87,19 @@ class FileSink:
         self.fallback = fallback  # sanitised when a directory destination needs a name
         path = Path(dest)
         wants_dir = str(dest).endswith(("/", os.sep))
-        # A directory named with a trailing separator that does not exist yet is created in
-        # open(), once a usable response arrived: a refused download (404, 401, no network)
-        # must not leave empty directories behind.
+        # A directory that does not exist yet, named with a trailing separator (`a/b/`) or as
+        # the parent of a file path (`q/file.pdf`), is created in open() with its parents, once
+        # a usable response arrived: a refused download (404, 401, no network) must not leave
+        # empty directories behind. Both forms behave alike, as `curl --create-dirs` does.
         self._make_directory = wants_dir and not path.exists()
         if self._make_directory or path.is_dir():
             self.directory = path
             self.target: Path | None = None
         else:
             if not path.parent.is_dir():
-                reason = "Not a directory" if path.parent.exists() else "No such directory"
-                raise LocalFileError(str(path.parent), reason)
+                if _blocked(path.parent):
+                    raise LocalFileError(str(path.parent), "Not a directory")
+                self._make_directory = True
             self._check_free(path)
             self.directory = path.parent
             self.target = path
@@ -364,6 +375,11 @@ class Writer:
     @property
     def sha256(self) -> str | None:
         return None if self._hasher is None else self._hasher.hexdigest()
+
+    @property
+    def target(self) -> Path | None:
+        """The local file being written, once known (None for a file object)."""
+        return self.sink.target if isinstance(self.sink, FileSink) else None
 
     def resume_kept(self, url: str) -> tuple[int, partials.Sidecar] | None:
         """Continue from the partial file an earlier run kept (see ``FileSink.kept``)."""

@@ -38,7 +38,9 @@ class ProgressEvents:
 
     As s3transfer's subscribers: subclass it and override what you need (each does nothing by
     default). ``total`` is ``None`` while the size is unknown; ``on_done`` gets the exception
-    that ended the transfer, or ``None`` when it succeeded.
+    that ended the transfer, or ``None`` when it succeeded. A download also says where its file
+    is (``on_target``: a progress bar's label, where a kept partial lies) and, when it picks up
+    what an earlier run kept, from where (``on_resumed``).
     """
 
     def on_queued(self, total: int | None) -> None:
@@ -46,6 +48,13 @@ class ProgressEvents:
 
     def on_progress(self, done: int, total: int | None) -> None:
         """``done`` bytes of ``total`` have moved."""
+
+    def on_target(self, path: Path) -> None:
+        """A download's local file is known: at once for a file path, or once the answer
+        named it for a directory destination. Not called for a file object or a stream."""
+
+    def on_resumed(self, offset: int, total: int | None) -> None:
+        """A download continues after ``offset`` bytes an earlier run kept (``resume=True``)."""
 
     def on_done(self, error: BaseException | None) -> None:
         """The transfer ended: with ``error``, or well when it is ``None``."""

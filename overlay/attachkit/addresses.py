@@ -38,6 +38,7 @@ import attrs
 
 from attachkit import catalog
 from attachkit.credentials import Credentials
+from attachkit.environment import WS_PASSWORD_ENV, WS_USERNAME_ENV, ws_username
 from attachkit.errors import ConfigurationError, ValidationError
 from attachkit.facade_defaults import too_large
 from attachkit.options import DownloadOptions, StreamOptions, UploadOptions
@@ -61,7 +62,6 @@ COC_TICKET_TYPES = ("incident",)
 # The get-attribute-files filters a ws:// source may carry, by their query name.
 WS_FILTERS = ("downloadToken", "resourceType", "resourceId", "attributeName")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
-WS_PASSWORD_ENV = "ATTACHKIT_WS_PASSWORD"
 _WS_INTERNAL_PREFIX = re.compile(r"^attr\d+-\d+_")
 
 
@@ -75,7 +75,8 @@ class Connections:
 
     Huawei credentials default to ``Credentials.resolve()``; CodeArts Req and COC each need an
     endpoint or a region (or ``HUAWEICLOUD_SDK_REGION``; no default region); WorldServer needs an
-    endpoint and a user, and its password defaults to ``$ATTACHKIT_WS_PASSWORD``.
+    endpoint and a user (default ``$ATTACHKIT_WS_USERNAME``), and its password defaults to
+    ``$ATTACHKIT_WS_PASSWORD``.
     """
 
     credentials: Credentials | None = None
@@ -297,11 +298,12 @@ class WorldServerAddress(_ServiceAddressBase):
 
     def facade_arguments(self, connections: Connections) -> dict[str, Any]:
         password = connections.ws_password or os.environ.get(WS_PASSWORD_ENV)
+        username = connections.ws_username or ws_username()
         missing = [
             name
             for name, value in (
                 ("ws_endpoint", connections.ws_endpoint),
-                ("ws_username", connections.ws_username),
+                (f"ws_username (or ${WS_USERNAME_ENV})", username),
                 (f"ws_password (or ${WS_PASSWORD_ENV})", password),
             )
             if not value
@@ -310,7 +312,7 @@ class WorldServerAddress(_ServiceAddressBase):
             raise ConfigurationError(f"a ws:// address needs {', '.join(missing)}")
         return {
             "endpoint": connections.ws_endpoint,
-            "username": connections.ws_username,
+            "username": username,
             "password": password,
             **connections.client_arguments(),
         }

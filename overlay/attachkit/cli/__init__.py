@@ -24,7 +24,6 @@ from attachkit.cli.failures import UsageError
 from attachkit.cli.options import byte_count
 from attachkit.cli.sync import add_sync_parsers
 
-
 EXIT_CODES = (
     "exit codes: 0 ok (a bare command lists its commands); 1 service error (or a bug in "
     "attachkit); 2 usage or invalid input; 3 authentication; 4 not found; 5 integrity (size or "
@@ -83,9 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and WorldServer (ws). Each command has its own --help.",
         epilog=EXIT_CODES,
     )
-    parser.add_argument(
-        "-V", "--version", action="version", version=f"attachkit {__version__}"
-    )
+    parser.add_argument("-V", "--version", action="version", version=f"attachkit {__version__}")
     parser.add_argument("--json", action="store_true", help="print results (and errors) as JSON")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)

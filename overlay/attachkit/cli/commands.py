@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 
-from attachkit.environment import WS_PASSWORD_ENV, WS_USERNAME_ENV
 from attachkit.cli.options import (
     MAX_RETRIES,
     byte_count,
@@ -19,6 +18,7 @@ from attachkit.cli.options import (
     retry_count,
     timeout_seconds,
 )
+from attachkit.environment import WS_PASSWORD_ENV, WS_USERNAME_ENV
 
 DEBUG_HELP = "log requests at DEBUG level and show tracebacks (no secrets are logged)"
 SK_ON_COMMAND_LINE_WARNING = (
@@ -168,37 +168,6 @@ def _upload_options(parser: argparse.ArgumentParser) -> None:
     transfer_options(parser)
 
 
-class _UploadNameFlag(argparse.Action):
-    """``--filename`` given to an upload: it names the file to fetch on a download only."""
-
-    def __call__(self, parser: argparse.ArgumentParser, *_: object, **__: object) -> None:
-        parser.error(
-            "--filename is for downloads (the stored file's name to fetch); "
-            "give --store-as NAME for the name to store an upload under"
-        )
-
-
-def _upload_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "file",
-        metavar="FILE",
-        help="the file to upload; - reads standard input (streamed with --size, otherwise "
-        "copied to a temporary file first)",
-    )
-    parser.add_argument(
-        "--store-as", metavar="NAME", help="name to store it under (default: the file's name)"
-    )
-    parser.add_argument(
-        "--size",
-        type=byte_count,
-        metavar="BYTES",
-        help="the byte count of a stream (- or a pipe): sent as it is read, in one attempt",
-    )
-    parser.add_argument("--filename", nargs=0, action=_UploadNameFlag, help=argparse.SUPPRESS)
-    parser.set_defaults(upload=True)
-    transfer_options(parser)
-
-
 SubParsers = argparse._SubParsersAction  # noqa: SLF001 - argparse's own type for add_subparsers
 
 
@@ -281,9 +250,7 @@ def _scrum_operations(parser: argparse.ArgumentParser) -> None:
 
 def _ipd_operations(parser: argparse.ArgumentParser) -> None:
     operations = _operations(parser)
-    leaf = _leaf(
-        operations, "upload", "ipd_upload", "upload a file to a work item", "codearts-req"
-    )
+    leaf = _leaf(operations, "upload", "ipd_upload", "upload a file to a work item", "codearts-req")
     leaf.add_argument("--project-id", required=True)
     leaf.add_argument("--issue-id", required=True)
     _upload_options(leaf)
@@ -354,8 +321,11 @@ def add_service_parsers(commands: SubParsers[argparse.ArgumentParser]) -> None:
     # The first names, `attachkit worldserver ...` and `attachkit codearts-req scrum|ipd ...`,
     # still work; parsers added without help= are not listed.
     ws_help = "WorldServer files saved as attribute values"
-    for name, listed in (("ws", {"help": ws_help}), ("worldserver", {})):
-        ws = commands.add_parser(name, description=ws_help + ".", **listed)
+    for name, listed in (("ws", True), ("worldserver", False)):
+        if listed:
+            ws = commands.add_parser(name, help=ws_help, description=ws_help + ".")
+        else:
+            ws = commands.add_parser(name, description=ws_help + ".")
         worldserver_connection(ws, leaf=False)
         _ws_operations(ws)
 

@@ -66,7 +66,9 @@ def connection_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--ws-endpoint", help="WorldServer base URL (ws://)")
     parser.add_argument(
-        "--ws-username", help="WorldServer user; the password comes from $ATTACHKIT_WS_PASSWORD"
+        "--ws-username",
+        help="WorldServer user (default $ATTACHKIT_WS_USERNAME); the password comes from "
+        "$ATTACHKIT_WS_PASSWORD",
     )
     creds = parser.add_argument_group(
         "credentials",
@@ -89,11 +91,13 @@ def _schemes(args: argparse.Namespace) -> set[str]:
 def connections_from(args: argparse.Namespace) -> Any:
     """The ``Connections`` the flags describe; credentials resolved only if a Huawei service is
     involved, the WorldServer password asked for only if WorldServer is."""
-    from attachkit.addresses import WS_PASSWORD_ENV, Connections
+    from attachkit.addresses import Connections
     from attachkit.cli.run import credentials_from, ws_password
+    from attachkit.environment import WS_PASSWORD_ENV, ws_username
 
     involved = _schemes(args)
     credentials = credentials_from(args) if involved & {"codearts-req", "coc"} else None
+    username = args.ws_username or (ws_username() if "worldserver" in involved else None)
     return Connections(
         credentials=credentials,
         codearts_endpoint=args.codearts_endpoint,
@@ -101,11 +105,11 @@ def connections_from(args: argparse.Namespace) -> Any:
         coc_endpoint=args.coc_endpoint,
         coc_region=args.coc_region,
         ws_endpoint=args.ws_endpoint,
-        ws_username=args.ws_username,
+        ws_username=username,
         # Asked for only when the rest of the WorldServer connection is there; otherwise the
         # copy names everything that is missing in one message.
-        ws_password=ws_password(WS_PASSWORD_ENV, args.ws_username)
-        if "worldserver" in involved and args.ws_username and args.ws_endpoint
+        ws_password=ws_password(WS_PASSWORD_ENV, username)
+        if "worldserver" in involved and username and args.ws_endpoint
         else None,
         timeout=args.timeout,
         max_retries=args.max_retries,

@@ -22,11 +22,12 @@ from attachkit.cli.failures import (
     message_for,
     missing_extra,
 )
-from attachkit.cli.progress import TransferEvents, binary_size, progress_bar
+from attachkit.cli.progress import TransferEvents, progress_bar
 from attachkit.cli.streams import STDIO, download_target, result_stream, upload_source
 from attachkit.cli.terminal import safe_json, safe_text
 from attachkit.options import CallOptions, DownloadOptions, UploadOptions
 from attachkit.transfer.types import Progress
+from attachkit.units import binary_size
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -150,7 +151,7 @@ def _worldserver(args: argparse.Namespace) -> Any:
     from attachkit.environment import WS_USERNAME_ENV, ws_username
     from attachkit.facades import WorldServer
 
-    username = args.username or ws_username()
+    username: str | None = args.username or ws_username()
     missing = [
         flag
         for flag, value in (
@@ -159,7 +160,7 @@ def _worldserver(args: argparse.Namespace) -> Any:
         )
         if not value
     ]
-    if missing:
+    if missing or username is None:
         raise UsageError(
             f"{args.help_parser.prog} {args.operation}: the following arguments are required: "
             f"{', '.join(missing)} (see {args.help_parser.prog} {args.operation} --help)"

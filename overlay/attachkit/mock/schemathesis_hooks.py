@@ -12,8 +12,13 @@ by the WorldServer session token carries the ``token`` header of a login made on
 (the session outlives a run: the mock expires it after 30 idle minutes).
 
 Credentials: ``Credentials.resolve()`` (``HUAWEICLOUD_SDK_AK``/``SK``, the profile file), else
-the mock's development account; WorldServer ``ATTACHKIT_WS_USER``/``ATTACHKIT_WS_PASSWORD``,
-else the mock's development user. Nothing secret is printed.
+the mock's development account; WorldServer ``ATTACHKIT_WS_USERNAME``/``ATTACHKIT_WS_PASSWORD``
+(the names the command line and the library read; ``ATTACHKIT_WS_USER`` still works, with a
+DeprecationWarning), else the mock's development user. Nothing secret is printed.
+
+A ``token`` the user gives wins over the hook's: one on ``st run``'s command line
+(``-H "token: ..."``) is applied after the hooks by schemathesis itself, and one already on the
+case (from a test, say) is left alone, with no login made for it.
 
 Signing happens on the final request (a ``requests`` auth callable), beneath schemathesis: its
 ``ignored_auth`` probes cannot remove it, which is why ``schemathesis.toml`` turns that check
@@ -32,13 +37,14 @@ import schemathesis
 
 from attachkit.auth import AkSkAuth
 from attachkit.credentials import Credentials
+from attachkit.environment import WS_PASSWORD_ENV, WS_USERNAME_ENV, ws_username
 from attachkit.errors import CredentialsNotFoundError
 from attachkit.mock.config import DEV_AK, DEV_SK, DEV_WS_PASSWORD, DEV_WS_USER
 
 __all__ = ["RequestsAkSkAuth", "before_call", "huawei_credentials", "worldserver_token"]
 
-ENV_WS_USER = "ATTACHKIT_WS_USER"
-ENV_WS_PASSWORD = "ATTACHKIT_WS_PASSWORD"
+ENV_WS_USERNAME = WS_USERNAME_ENV
+ENV_WS_PASSWORD = WS_PASSWORD_ENV
 _AKSK_SCHEME = "AkSkSignature"
 _TOKEN_SCHEMES = ("SessionTokenHeader", "SessionTokenQuery")
 
@@ -87,7 +93,7 @@ def worldserver_token(base_url: str) -> str:
     """A session token for ``base_url``, logged in on first use and reused for the run."""
     with _tokens_lock:
         if base_url not in _tokens:
-            username = os.environ.get(ENV_WS_USER, DEV_WS_USER)
+            username = ws_username() or DEV_WS_USER
             password = os.environ.get(ENV_WS_PASSWORD, DEV_WS_PASSWORD)
             answer = httpx.post(
                 f"{base_url}/ws-api/v1/login",
@@ -113,5 +119,8 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     if _AKSK_SCHEME in schemes:
         kwargs["auth"] = RequestsAkSkAuth(huawei_credentials())
     elif schemes & set(_TOKEN_SCHEMES):
+        headers = case.headers or {}
+        if any(name.lower() == "token" for name in headers):
+            return  # the user's own token: not replaced
         base_url = case.operation.schema.get_base_url()
-        case.headers = {**(case.headers or {}), "token": worldserver_token(base_url)}
+        case.headers = {**headers, "token": worldserver_token(base_url)}

@@ -481,8 +481,11 @@ def test_worldserver_upload_name_is_store_as_and_filename_is_for_downloads(
 # --- progress ------------------------------------------------------------------------------------
 
 
-def _frames_on_a_terminal(tmp_path: Path, mock: MockServer, *argv: str) -> list[str]:
-    """Run the command with stderr on an 80-column pseudo-terminal; the lines it drew there."""
+def frames_on_a_terminal(
+    tmp_path: Path, mock: MockServer, *argv: str, columns: int = 80
+) -> list[str]:
+    """Run the command with stderr on a pseudo-terminal (80 columns unless told); the lines it
+    drew there."""
     import fcntl
     import pty
     import re
@@ -491,8 +494,8 @@ def _frames_on_a_terminal(tmp_path: Path, mock: MockServer, *argv: str) -> list[
     import termios
 
     controller, terminal = pty.openpty()
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {**cli_env(mock, tmp_path), "TERM": "xterm-256color", "COLUMNS": "80"}
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    env = {**cli_env(mock, tmp_path), "TERM": "xterm-256color", "COLUMNS": str(columns)}
     env.pop("NO_COLOR", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "attachkit", *argv], stdin=subprocess.DEVNULL,
@@ -529,7 +532,7 @@ def test_progress_is_labelled_with_the_local_path_and_fits_80_columns(
     mock.faults.delay("GET", path, 1.0)  # the first frames are drawn before the answer
     target = "downloads/a-rather-long-directory-name/quarterly-report-final.bin"
     (tmp_path / target).parent.mkdir()
-    frames = _frames_on_a_terminal(
+    frames = frames_on_a_terminal(
         tmp_path, mock, *scrum(mock, "download", "--attachment-id", attachment, "-o", target)
     )
     assert (tmp_path / target).read_bytes() == data

@@ -22,7 +22,7 @@ documentation). Where the extension goes:
 - an upload limit: the ``source`` of the operation's ``x-attachkit-upload-limits``.
 
 scripts/validate-specs reports every one without a valid source; scripts/assumptions writes
-README's "What attachkit assumes" table from the assumptions.
+the "What attachkit assumes" table of docs/assumptions.md from the assumptions.
 """
 
 from __future__ import annotations

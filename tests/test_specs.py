@@ -157,7 +157,8 @@ def test_readme_assumptions_table_is_current(tmp_path: Path) -> None:
     # A copy whose spec gains an assumption: the check notices, the script fixes it.
     for part in ("scripts", "specs"):
         shutil.copytree(ROOT / part, tmp_path / part)
-    shutil.copy(ROOT / "README.md", tmp_path / "README.md")
+    (tmp_path / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "assumptions.md", tmp_path / "docs" / "assumptions.md")
     spec_file = tmp_path / "specs" / "coc.yaml"
     spec_file.write_text(
         spec_file.read_text(encoding="utf-8").replace(
@@ -170,7 +171,7 @@ def test_readme_assumptions_table_is_current(tmp_path: Path) -> None:
     assert stale.returncode == 1 and "stale" in stale.stdout
     assert subprocess.run(copy, capture_output=True, text=True).returncode == 0
     assert "| coc | uploadAttachment answers 401 | A brand-new guess. |" in (
-        tmp_path / "README.md"
+        tmp_path / "docs" / "assumptions.md"
     ).read_text(encoding="utf-8")
 
 

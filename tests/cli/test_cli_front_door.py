@@ -365,6 +365,8 @@ with attachkit.Coc(endpoint=url, credentials=creds) as coc:
 with attachkit.CodeArtsReq(endpoint=url, credentials=creds) as req:
     print(repr(req.scrum.upload("{SCRUM_PROJECT}", {SCRUM_ISSUE}, b"x", filename="b.txt")))
     print(repr(req.ipd.list("{IPD_PROJECT}", "{IPD_ISSUE}")))
+from worldserver_client.models import LoginRequest, LoginResult
+print(repr(LoginRequest("admin", "pw-secret")), repr(LoginResult("session-secret")))
 """
 
 
@@ -374,9 +376,13 @@ def test_a_result_repr_shows_only_the_fields_that_are_set(mock: MockServer, tmp_
                             text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Unset" not in result.stdout and "object at 0x" not in result.stdout
-    coc_line, scrum_line, _ = result.stdout.splitlines()
+    coc_line, scrum_line, _, login_line = result.stdout.splitlines()
     assert coc_line.startswith("UploadResult(data=ExternalAttachment(doc_id=")
     assert scrum_line.startswith("ScrumAttachment(id=")
+    # Secrets are masked, as everywhere else.
+    assert (
+        login_line == "LoginRequest(username='admin', password='***') LoginResult(session_id='***')"
+    )
 
 
 # --- progress: the file's name, and the width the terminal has -----------------------------------

@@ -183,10 +183,12 @@ def test_coc_refuses_types_and_sizes_it_cannot_store_before_sending(
 ) -> None:
     with pytest.raises(errors.ValidationError) as caught:
         coc.upload(b"MZ...", filename="tool.exe")
-    assert caught.value.parameter == "file"
+    assert caught.value.parameter == "filename"  # the type is the name's
     assert ".pdf" in caught.value.rule
-    with pytest.raises(errors.ValidationError, match="at most 10 MiB"):
+    with pytest.raises(errors.ValidationError, match="at most 10 MiB") as caught:
         coc.upload(b"\0" * (10 * 1024 * 1024 + 1), filename="big.txt")
+    assert caught.value.parameter == "file"  # the size is the file's
+    assert "'big.txt' has 10.0 MiB (10485761 bytes), too large" in str(caught.value)
 
 
 def test_worldserver_upload_download(

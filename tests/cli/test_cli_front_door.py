@@ -61,6 +61,10 @@ def test_a_bare_attachkit_lists_the_commands_and_exits_0(tmp_path: Path) -> None
     assert "codearts-req" not in listed and "worldserver" not in listed  # aliases, unlisted
     assert "130 interrupted" in out and "141" in out  # the exit table says what 0 means here
     assert result.stderr == b""
+    # Every level alike: a command with sub-commands, alone, lists them.
+    for group in (["mock"], ["codearts-req"], ["codearts-req", "ipd"]):
+        alone = attachkit(tmp_path, None, *group)
+        assert alone.returncode == 0 and b"positional arguments" in alone.stdout, group
 
 
 @pytest.mark.parametrize("service", SERVICES)

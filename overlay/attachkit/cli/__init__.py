@@ -18,7 +18,7 @@ from attachkit import __version__
 from attachkit.cli.clean import add_clean_parser
 from attachkit.cli.commands import DEBUG_HELP, add_service_parsers
 from attachkit.cli.cp import add_cp_parser
-from attachkit.cli.examples import add_examples
+from attachkit.cli.examples import add_examples, subparsers_of
 from attachkit.cli.exit_codes import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_OK
 from attachkit.cli.failures import UsageError
 from attachkit.cli.options import byte_count
@@ -111,7 +111,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_mock_parser(commands)
     add_examples(parser)
+    _bare_groups_list_their_commands(parser)
     return parser
+
+
+def _bare_groups_list_their_commands(parser: argparse.ArgumentParser) -> None:
+    """Every level alike: a command that has sub-commands, given alone, lists them (main())."""
+    for action in parser._actions:  # noqa: SLF001 - argparse offers no public walk
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            action.required = False
+            if parser.get_default("help_parser") is None:
+                parser.set_defaults(help_parser=parser)
+    for child in subparsers_of(parser):
+        _bare_groups_list_their_commands(child)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

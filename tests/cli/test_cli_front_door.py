@@ -94,8 +94,8 @@ def test_every_help_text_ends_with_an_example_line() -> None:
         assert example.startswith("attachkit "), parser.format_help()
         # The example is a command of the tree itself (its long form for an alias).
         words = example.split()
-        assert words[1] in {"scrum", "ipd", "coc", "ws", "cp", "clean", "tour", "mock",
-                            "codearts-req"}, example  # fmt: skip
+        commands = {"scrum", "ipd", "coc", "ws", "cp", "sync", "check", "clean", "tour", "mock"}
+        assert words[1] in commands | {"codearts-req"}, example
 
 
 @pytest.mark.parametrize(
@@ -327,6 +327,7 @@ def test_a_wrong_sk_names_the_variable_it_came_from_and_the_lockout(
 def test_a_wrong_sk_from_the_profile_names_the_file(mock: MockServer, tmp_path: Path) -> None:
     profile = tmp_path / "credentials"
     profile.write_text(f"[basic]\nak = {mock.credentials.ak}\nsk = wrong\n")
+    profile.chmod(0o600)  # as the profile file should be: no warning besides the error
     env = cli_env(mock, tmp_path)
     del env["HUAWEICLOUD_SDK_AK"], env["HUAWEICLOUD_SDK_SK"]
     env["HUAWEICLOUD_SDK_CREDENTIALS_FILE"] = str(profile)

@@ -44,10 +44,16 @@ EXAMPLES = {
     "attachkit codearts-req": f"attachkit codearts-req {_MOCK} scrum upload {_SCRUM} design.pdf",
     "attachkit cp": "attachkit cp design.pdf ws://1113 --ws-endpoint http://127.0.0.1:8080 "
     "--ws-username admin",
+    "attachkit sync": "attachkit sync ipd://gdbdf969b32694524a949b5ef6b3e124a/956239067176935400 "
+    "backup/ --codearts-endpoint http://127.0.0.1:8080 --jobs 8",
+    "attachkit check": "attachkit check ipd://gdbdf969b32694524a949b5ef6b3e124a/956239067176935400 "
+    "backup/ --codearts-endpoint http://127.0.0.1:8080",
     "attachkit clean": "attachkit clean downloads/ --remove",
     "attachkit tour": "attachkit tour --size 1048576",
     "attachkit mock": "attachkit mock serve --port 8080",
     "attachkit mock serve": "attachkit mock serve --port 8080 --data-dir ./mockdata",
+    "attachkit mock proxy": "attachkit mock proxy --upstream "
+    "https://projectman-ext.cn-north-4.myhuaweicloud.com --port 8081",
 }
 
 

@@ -24,8 +24,6 @@ places (SRC and DST; a place stands for everything it holds):
   scrum://PROJECT/ISSUE, coc://incident,
   ws://ATTRIBUTE_DEFINITION_ID                    destinations; as a source, list the objects
                                                   in a file given to --files-from
-example:
-  attachkit sync ipd://PROJECT/ISSUE backup/ --jobs 8 --codearts-endpoint http://127.0.0.1:8080
 """
 
 
@@ -90,7 +88,6 @@ def add_sync_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
         "check",
         help="compare two places by name, size and SHA-256",
         description="Report files missing at DST, different, or extra; exit 0 only when all match.",
-        epilog="example:\n  attachkit check ipd://PROJECT/ISSUE backup/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.set_defaults(handler="attachkit.cli.sync:run_check")
@@ -145,8 +142,8 @@ def run_sync(args: argparse.Namespace) -> int:
 
 
 def _print_sync(args: argparse.Namespace, report: Any, out: TextIO) -> None:
-    from attachkit.cli.progress import binary_size
     from attachkit.cli.terminal import safe_json, safe_text
+    from attachkit.units import binary_size
 
     if args.json:
         for item in report.items:

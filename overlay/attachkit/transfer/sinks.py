@@ -1,9 +1,12 @@
 """Where a download's bytes go: a hidden temporary file renamed into place, or a file object.
 
-``Writer`` sits in front of either: it hashes the bytes when a checksum was asked for and, for a
-large body, does the hashing and writing in one worker thread a few chunks behind the receive
-loop (SHA-256 and file writes release the GIL on large buffers). Everything here is blocking
-file work, shared as it is by the sync and the async drivers.
+Both are ``Sink``s: one interface (open, write, restart, commit, discard, and ``kept`` for a
+partial an earlier run kept), so nothing in front of a sink asks which one it is. ``make_sink``
+picks the first sink class whose ``is_compatible`` accepts the destination, as s3transfer picks
+its output managers. ``Writer`` sits in front of either: it hashes the bytes when a checksum
+was asked for and, for a large body, does the hashing and writing in one worker thread a few
+chunks behind the receive loop (SHA-256 and file writes release the GIL on large buffers).
+Everything here is blocking file work, shared as it is by the sync and the async drivers.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO, Concatenate, ParamSpec, TypeVar
+from typing import Any, BinaryIO, Concatenate, ParamSpec, Protocol, TypeVar
 
 import httpx
 
@@ -70,8 +73,39 @@ def _blocked(directory: Path) -> bool:
     return False
 
 
+class Sink(Protocol):
+    """Where a download's bytes go, whatever the destination is."""
+
+    @property
+    def restartable(self) -> bool:
+        """Whether the bytes written so far can be thrown away to start again."""
+        ...
+
+    @property
+    def keeps_partial(self) -> bool:
+        """Whether a failed download's bytes stay for the next run (``resume``)."""
+        ...
+
+    @property
+    def target(self) -> Path | None:
+        """The local file being written, once known (None for a file object)."""
+        ...
+
+    def kept(self, url: str) -> tuple[int, partials.Sidecar] | None: ...
+    def hash_into(self, hasher: Any) -> None: ...
+    def open(self, response: httpx.Response, total: int | None) -> None: ...
+    def write(self, chunk: bytes) -> None: ...
+    def restart(self) -> bool: ...
+    def commit(self) -> Path | None: ...
+    def discard(self) -> None: ...
+
+
 class FileSink:
     """A hidden temporary file beside the target, renamed into place on success."""
+
+    @staticmethod
+    def is_compatible(dest: Destination) -> bool:
+        return isinstance(dest, str | os.PathLike)
 
     def __init__(
         self,
@@ -110,6 +144,10 @@ class FileSink:
         self._flusher: threading.Thread | None = None
 
     restartable = True
+
+    @property
+    def keeps_partial(self) -> bool:
+        return self.resume
 
     def _check_free(self, path: Path) -> None:
         if not self.overwrite and os.path.lexists(path):
@@ -302,6 +340,13 @@ class FileSink:
 class FileObjectSink:
     """The caller's binary file object; restartable only if it can seek back."""
 
+    keeps_partial = False  # the caller's object is the caller's to keep or not
+    target = None  # no local file of ours
+
+    @staticmethod
+    def is_compatible(dest: Destination) -> bool:
+        return hasattr(dest, "write")
+
     def __init__(self, file: BinaryIO) -> None:
         self.file = file
         try:
@@ -313,7 +358,13 @@ class FileObjectSink:
     def restartable(self) -> bool:
         return self.start is not None
 
-    def open(self, response: httpx.Response) -> None:
+    def kept(self, url: str) -> tuple[int, partials.Sidecar] | None:
+        return None  # nothing kept across runs in a file object
+
+    def hash_into(self, hasher: Any) -> None:
+        pass  # never called: nothing is kept
+
+    def open(self, response: httpx.Response, total: int | None) -> None:
         pass
 
     def write(self, chunk: bytes) -> None:
@@ -334,15 +385,16 @@ class FileObjectSink:
         pass
 
 
-Sink = FileSink | FileObjectSink
-
-
 def make_sink(
     dest: Destination, overwrite: bool, fallback: str, fsync: bool, resume: bool = False
 ) -> Sink:
-    if hasattr(dest, "write"):
+    """The sink for ``dest``: a file object is written as it is, a path through a temporary
+    file (a file object is checked first: some are path-like too)."""
+    if FileObjectSink.is_compatible(dest):
         return FileObjectSink(dest)  # type: ignore[arg-type]
-    return FileSink(dest, overwrite, fallback, fsync, resume)
+    if FileSink.is_compatible(dest):
+        return FileSink(dest, overwrite, fallback, fsync, resume)  # type: ignore[arg-type]
+    raise TypeError(f"cannot download into {type(dest).__name__}: a path or a binary file object")
 
 
 class Writer:
@@ -379,22 +431,17 @@ class Writer:
     @property
     def target(self) -> Path | None:
         """The local file being written, once known (None for a file object)."""
-        return self.sink.target if isinstance(self.sink, FileSink) else None
+        return self.sink.target
 
     def resume_kept(self, url: str) -> tuple[int, partials.Sidecar] | None:
         """Continue from the partial file an earlier run kept (see ``FileSink.kept``)."""
-        if not isinstance(self.sink, FileSink):
-            return None
         kept = self.sink.kept(url)
         if kept is not None and self._hasher is not None:
             self.sink.hash_into(self._hasher)  # the checksum covers the kept bytes too
         return kept
 
     def open(self, response: httpx.Response, total: int | None) -> None:
-        if isinstance(self.sink, FileSink):
-            self.sink.open(response, total)
-        else:
-            self.sink.open(response)
+        self.sink.open(response, total)
         if self._worker is None and total is not None and total > _BACKGROUND_BYTES:
             self._queue = queue.Queue(_QUEUED_CHUNKS)
             self._worker = threading.Thread(
@@ -458,8 +505,8 @@ class Writer:
         return self.sink.commit()
 
     def discard(self) -> None:
-        keeping = isinstance(self.sink, FileSink) and self.sink.resume
-        if not keeping:  # a kept part gets every byte received, so the next run asks for less
+        # A kept part gets every byte received, so the next run asks for less.
+        if not self.sink.keeps_partial:
             self._abandoned = True  # the worker skips what is still queued
         self._stop()  # and is gone before the file is closed (and removed)
         self.sink.discard()

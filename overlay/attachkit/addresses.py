@@ -32,11 +32,12 @@ import os
 import re
 import urllib.parse
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeGuard
 
 import attrs
 
 from attachkit import catalog
+from attachkit.bulk import plan as unique_names
 from attachkit.credentials import Credentials
 from attachkit.environment import WS_PASSWORD_ENV, WS_USERNAME_ENV, ws_username
 from attachkit.errors import ConfigurationError, ValidationError
@@ -48,12 +49,14 @@ from attachkit.validation import validate_filename
 
 __all__ = [
     "Address",
+    "Held",
     "CocAddress",
     "Connections",
     "IpdAddress",
     "LocalPath",
     "ScrumAddress",
     "WorldServerAddress",
+    "local",
     "parse_address",
 ]
 
@@ -101,6 +104,25 @@ class Connections:
 
 
 @attrs.frozen
+class Held:
+    """One object a place holds: where it is, the name it has there, its size and validator.
+
+    ``name`` is None for an object named only by its answer (a service object given by its
+    address alone); ``validator`` tells a changed object from an unchanged one (a local
+    file's mtime, an attachment's creation date), beside its ``size``.
+    """
+
+    location: Address
+    name: str | None
+    size: int | None
+    validator: str | None
+
+    @property
+    def address(self) -> str:
+        return str(self.location)
+
+
+@attrs.frozen
 class LocalPath:
     """A local file, or a directory when it exists as one or is written with a trailing ``/``."""
 
@@ -118,6 +140,36 @@ class LocalPath:
     def is_object(self) -> bool:
         return True  # a local path is both a source and a destination
 
+    @property
+    def listable(self) -> bool:
+        """Whether this is a directory (or will be one): a place whose files can be listed."""
+        return self.directory or self.path.is_dir() or not self.path.exists()
+
+    def check_upload(self, filename: str, size: int | None) -> None:
+        """A local destination refuses nothing up front (names are made safe on download)."""
+
+    def held(self) -> list[Held]:
+        """The regular files directly in this directory (no links followed, no hidden files:
+        partials, sidecars and ledgers start with a dot); blocking file work."""
+        if not self.path.exists():
+            return []
+        found = []
+        with os.scandir(self.path) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
+                    continue
+                status = entry.stat(follow_symlinks=False)
+                found.append(
+                    Held(LocalPath(Path(entry.path)), entry.name, status.st_size,
+                         str(status.st_mtime_ns))
+                )  # fmt: skip
+        return sorted(found, key=lambda held: held.name or "")
+
+    def held_file(self) -> Held:
+        """This one file, as a place would list it."""
+        status = self.path.stat()
+        return Held(self, self.path.name, status.st_size, str(status.st_mtime_ns))
+
     def __str__(self) -> str:
         return str(self.path)
 
@@ -134,6 +186,17 @@ class _ServiceAddressBase:
     @property
     def max_bytes(self) -> int | None:
         return None if self.limit_name is None else int(getattr(catalog, self.limit_name))
+
+    @property
+    def listable(self) -> bool:
+        """Whether this place's objects can be listed (only an IPD work item can)."""
+        return False
+
+    def listing(self, facade: Any) -> Any:
+        raise TypeError(f"{self} cannot be listed")
+
+    def held_from(self, listing: Any) -> list[Held]:
+        raise TypeError(f"{self} cannot be listed")
 
     def check_upload(self, filename: str, size: int | None) -> None:
         """Refuse what the service would refuse, before a byte of the file moves."""
@@ -203,6 +266,28 @@ class IpdAddress(_ServiceAddressBase):
 
     def with_object(self, attachment_id: str) -> IpdAddress:
         return attrs.evolve(self, attachment_id=attachment_id)
+
+    @property
+    def listable(self) -> bool:
+        return not self.is_object  # a work item lists its attachments
+
+    def listing(self, facade: Any) -> Any:
+        return facade.ipd.list(self.project_id, self.issue_id)
+
+    def held_from(self, listing: Any) -> list[Held]:
+        """The attachments a list answer names, each with a name unique in the work item."""
+        entries = listing.result or []
+        created = {str(entry.id): entry.created_date for entry in entries}
+        return [
+            Held(
+                self.with_object(item.attachment_id),
+                item.name,
+                item.size,
+                created_text if isinstance(created_text := created.get(item.attachment_id), str)
+                else None,
+            )
+            for item in unique_names(entries)
+        ]  # fmt: skip
 
     def facade_arguments(self, connections: Connections) -> dict[str, Any]:
         return _codearts_arguments(connections)
@@ -372,6 +457,11 @@ def _codearts_arguments(connections: Connections) -> dict[str, Any]:
 
 ServiceAddress = ScrumAddress | IpdAddress | CocAddress | WorldServerAddress
 Address = LocalPath | ServiceAddress
+
+
+def local(address: Address) -> TypeGuard[LocalPath]:
+    """Whether ``address`` is a local path (and so, for type checkers, a ``LocalPath``)."""
+    return address.is_local
 
 
 def _bad(text: str, problem: str, rule: str) -> ValidationError:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import attrs
 
-from attachkit.addresses import Address, LocalPath, parse_address
+from attachkit.addresses import Address, Held, local, parse_address
 from attachkit.errors import ValidationError
 from attachkit.transfer import RetryPolicy
 
@@ -42,23 +42,9 @@ Status = Literal["planned", "copied", "skipped", "refused", "failed", "uncertain
 MAX_MANIFEST_LINES = 1_000_000
 
 
-@attrs.frozen
-class SourceObject:
-    """One object a sync may copy: where it is, the name it gets, and its identity.
-
-    ``name`` is None for an object named only by its answer (``--files-from`` of a service);
-    ``validator`` tells a changed source from an unchanged one (a local file's mtime, an
-    attachment's creation date), beside its ``size``.
-    """
-
-    location: Address
-    name: str | None
-    size: int | None
-    validator: str | None
-
-    @property
-    def address(self) -> str:
-        return str(self.location)
+SourceObject = Held
+"""One object a sync may copy (``attachkit.addresses.Held``): where it is, its name, its
+identity."""
 
 
 @attrs.frozen
@@ -154,7 +140,7 @@ def parse_manifest(text: str, source: str = "--files-from") -> list[Address]:
             address = parse_address(line)
         except ValidationError as error:
             raise ValidationError(source, f"line {number}: {error.problem}", error.rule) from None
-        if not address.is_object or isinstance(address, LocalPath) and address.directory:
+        if not address.is_object or local(address) and address.directory:
             raise ValidationError(
                 source, f"line {number}: {line[:200]!r} names a place, not one file",
                 "an object's address, e.g. scrum://PROJECT/ISSUE/ATTACHMENT_ID",

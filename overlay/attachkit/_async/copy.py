@@ -20,12 +20,12 @@ import functools
 import os
 import shutil
 import tempfile
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from attachkit._async.huawei import AsyncCoc, AsyncCodeArtsReq
 from attachkit._async.worldserver import AsyncWorldServer
 from attachkit._synchronization import async_run_blocking
-from attachkit.addresses import Connections, LocalPath, ServiceAddress, parse_address
+from attachkit.addresses import Connections, LocalPath, ServiceAddress, local, parse_address
 from attachkit.errors import DestinationExistsError, ValidationError
 from attachkit.options import DownloadOptions, StreamOptions, UploadOptions
 from attachkit.transfer.types import CopyResult, Progress, progress_events
@@ -81,14 +81,19 @@ async def async_copy(
     if filename is not None:
         validate_filename(filename)
     # Which ends are local decides the route; what a service needs is its address's business.
-    if isinstance(src, LocalPath):
-        if isinstance(dst, LocalPath):
+    if local(src):
+        if local(dst):
             return await _async_local_to_local(src, dst, filename, overwrite, progress)
-        return await _async_local_to_service(src, dst, connections, filename, progress)
-    if isinstance(dst, LocalPath):
+        service_dst = cast(ServiceAddress, dst)
+        return await _async_local_to_service(src, service_dst, connections, filename, progress)
+    service_src = cast(ServiceAddress, src)
+    if local(dst):
         download = DownloadOptions(overwrite=overwrite, resume=resume, progress=progress)
-        return await _async_service_to_local(src, dst, connections, download)
-    return await _async_service_to_service(src, dst, connections, filename, progress)
+        return await _async_service_to_local(service_src, dst, connections, download)
+    service_dst = cast(ServiceAddress, dst)
+    return await _async_service_to_service(
+        service_src, service_dst, connections, filename, progress
+    )
 
 
 async def _async_local_to_local(

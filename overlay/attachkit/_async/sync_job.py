@@ -26,7 +26,7 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import attrs
 
@@ -35,12 +35,11 @@ from attachkit._synchronization import AsyncTaskGroup, async_read_chunk, async_r
 from attachkit.addresses import (
     Address,
     Connections,
-    IpdAddress,
-    LocalPath,
+    Held,
     ServiceAddress,
+    local,
     parse_address,
 )
-from attachkit.bulk import plan as plan_names
 from attachkit.errors import AttachkitError, ValidationError
 from attachkit.ledger import Ledger, LedgerEntry, default_ledger_path
 from attachkit.options import DownloadOptions, StreamOptions, UploadOptions
@@ -155,7 +154,7 @@ async def async_check(
     since, is not downloaded again.
     """
     src, dst = _places(source, destination, None)
-    if not (isinstance(dst, LocalPath) or _is_ipd_place(dst)):
+    if not dst.listable:
         raise ValidationError(
             "destination", f"{destination!r} cannot be listed", "ipd://P/I or a local directory"
         )
@@ -214,13 +213,13 @@ def _places(
     source: str, destination: str, files_from: str | os.PathLike[str] | None
 ) -> tuple[Address, Address]:
     src, dst = parse_address(source), parse_address(destination)
-    if files_from is None and not (_is_directory(src) or _is_ipd_place(src)):
+    if files_from is None and not src.listable:
         raise ValidationError(
             "source",
             f"{source!r} cannot be listed",
             "ipd://PROJECT/ISSUE or a local directory (for other services: --files-from)",
         )
-    if not (_is_directory(dst) or (not dst.is_local and not dst.is_object)):
+    if not (dst.listable if dst.is_local else not dst.is_object):
         raise ValidationError(
             "destination",
             f"{destination!r} is not a place",
@@ -231,18 +230,8 @@ def _places(
     return src, dst
 
 
-def _is_directory(address: Address) -> bool:
-    if not isinstance(address, LocalPath):
-        return False
-    return address.directory or address.path.is_dir() or not address.path.exists()
-
-
-def _is_ipd_place(address: Address) -> bool:
-    return isinstance(address, IpdAddress) and not address.is_object
-
-
 def _default_ledger(dst: Address, destination: str) -> Path:
-    directory = dst.path if isinstance(dst, LocalPath) else None
+    directory = dst.path if local(dst) else None
     return default_ledger_path(destination, directory)
 
 
@@ -273,65 +262,26 @@ async def _async_source_objects(
     """What ``place`` holds (or the manifest names), with names unique in the place."""
     if files_from is not None:
         text = await async_run_blocking(lambda: Path(files_from).read_text(encoding="utf-8"))
-        return [_manifest_object(address) for address in parse_manifest(text)]
-    if isinstance(place, LocalPath):
-        return await async_run_blocking(lambda: _directory_objects(place.path))
-    assert isinstance(place, IpdAddress)
+        return [
+            address.held_file() if local(address) else Held(address, None, None, None)
+            for address in parse_manifest(text)
+        ]
+    if local(place):
+        return await async_run_blocking(place.held)
+    service_place = cast(ServiceAddress, place)
     await gate.async_acquire()
-    listing = await facades.of(place).ipd.list(place.project_id, place.issue_id)
-    entries = listing.result or []
-    created = {str(entry.id): entry.created_date for entry in entries}
-    return [
-        SourceObject(
-            place.with_object(item.attachment_id),
-            item.name,
-            item.size,
-            _text(created.get(item.attachment_id)),
-        )
-        for item in plan_names(entries)
-    ]
-
-
-def _manifest_object(address: Address) -> SourceObject:
-    if isinstance(address, LocalPath):
-        status = address.path.stat()
-        return SourceObject(address, address.path.name, status.st_size, str(status.st_mtime_ns))
-    return SourceObject(address, None, None, None)
-
-
-def _directory_objects(directory: Path) -> list[SourceObject]:
-    """The regular files directly in ``directory`` (no links followed, no hidden files)."""
-    if not directory.exists():
-        return []
-    found = []
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
-                continue  # partials, sidecars, the ledger, links, devices
-            status = entry.stat(follow_symlinks=False)
-            found.append(
-                SourceObject(
-                    LocalPath(Path(entry.path)),
-                    entry.name,
-                    status.st_size,
-                    str(status.st_mtime_ns),
-                )
-            )
-    return sorted(found, key=lambda obj: obj.name or "")
+    listing = await service_place.listing(facades.of(service_place))
+    return service_place.held_from(listing)
 
 
 async def _async_destination_objects(
     place: Address, facades: _AsyncFacades, gate: RateGate
 ) -> dict[str, _Present]:
     """What a place that can be listed already holds, by name; {} for one that cannot."""
-    if isinstance(place, LocalPath) or _is_ipd_place(place):
-        held = await _async_source_objects(place, None, facades, gate)
-        return {obj.name or "": _Present(obj.address, obj.size) for obj in held}
-    return {}
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+    if not place.listable:
+        return {}
+    held = await _async_source_objects(place, None, facades, gate)
+    return {obj.name or "": _Present(obj.address, obj.size) for obj in held}
 
 
 # --- the plan ----------------------------------------------------------------------------------
@@ -349,7 +299,7 @@ def _plan_one(
 
     found = present.get(obj.name or "") if obj.name is not None else None
     same_size = found is not None and (obj.size is None or found.size == obj.size)
-    listable = isinstance(dst, LocalPath) or _is_ipd_place(dst)
+    listable = dst.listable
     if entry is not None and entry.done and entry.same_source(obj.size, obj.validator):
         if not listable or same_size:
             return item("skip", "skipped", "up to date")
@@ -361,7 +311,7 @@ def _plan_one(
         )  # fmt: skip
     elif same_size and found is not None:
         return item("skip", "skipped", _ADOPTED)
-    if obj.name is not None and not isinstance(dst, LocalPath):
+    if obj.name is not None:
         try:
             dst.check_upload(obj.name, obj.size)
         except ValidationError as refusal:
@@ -468,19 +418,22 @@ class _Job:
     ) -> tuple[str, int | None, str | None, str | None]:
         """Copy one object; (what it became, its size, its SHA-256 if computed, its name)."""
         src, dst = obj.location, self.dst
-        if isinstance(src, LocalPath):
-            assert not isinstance(dst, LocalPath) and obj.name is not None
+        if local(src):
+            assert obj.name is not None
+            dst = cast(ServiceAddress, dst)  # the places checked: one end is on a service
             uploaded = await dst.upload(
                 self.facades.of(dst), src.path, UploadOptions(filename=obj.name, progress=progress)
             )
             return str(dst.created(uploaded)), obj.size, None, obj.name
-        if isinstance(dst, LocalPath):
+        src = cast(ServiceAddress, src)
+        if local(dst):
             dst.path.mkdir(parents=True, exist_ok=True)
             target = str(dst.path / obj.name) if obj.name else str(dst.path) + os.sep
             options = DownloadOptions(overwrite=True, checksum="sha256", progress=progress)
             result = await src.download(self.facades.of(src), target, options)
             assert result.path is not None
             return str(result.path), result.size, result.sha256, result.path.name
+        dst = cast(ServiceAddress, dst)
         created, size, name = await async_relay(
             src, self.facades.of(src), dst, self.facades.of(dst),
             filename=obj.name, progress=progress,
@@ -494,7 +447,7 @@ class _Job:
 async def _async_sha256(obj: SourceObject, facades: _AsyncFacades) -> str:
     digest = hashlib.sha256()
     location = obj.location
-    if isinstance(location, LocalPath):
+    if local(location):
         file: BinaryIO = await async_run_blocking(lambda: open(location.path, "rb"))  # noqa: SIM115
         try:
             while chunk := await async_read_chunk(file, HASH_CHUNK):
@@ -502,7 +455,8 @@ async def _async_sha256(obj: SourceObject, facades: _AsyncFacades) -> str:
         finally:
             file.close()
         return digest.hexdigest()
-    chunks = location.stream(facades.of(location), StreamOptions(max_bytes=None))
+    service_object = cast(ServiceAddress, location)
+    chunks = service_object.stream(facades.of(service_object), StreamOptions(max_bytes=None))
     try:
         async for chunk in chunks:
             digest.update(chunk)

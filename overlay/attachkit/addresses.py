@@ -32,7 +32,7 @@ import os
 import re
 import urllib.parse
 from pathlib import Path
-from typing import Any, ClassVar, TypeGuard
+from typing import Any, ClassVar, Self, TypeGuard
 
 import attrs
 
@@ -207,11 +207,11 @@ class _ServiceAddressBase:
 
 
 @attrs.frozen
-class ScrumAddress(_ServiceAddressBase):
-    """``scrum://PROJECT/ISSUE/ATTACHMENT_ID`` (an attachment) or ``scrum://PROJECT/ISSUE``."""
+class _WorkItemAddress(_ServiceAddressBase):
+    """What a CodeArts Req address is, Scrum or IPD: a work item, or one of its attachments."""
 
     service: ClassVar[str] = "codearts-req"
-    limit_name: ClassVar[str | None] = "SCRUM_MAX_BYTES"
+    scheme: ClassVar[str]
 
     project_id: str
     issue_id: str
@@ -221,14 +221,31 @@ class ScrumAddress(_ServiceAddressBase):
     def is_object(self) -> bool:
         return self.attachment_id is not None
 
-    def with_object(self, attachment_id: str) -> ScrumAddress:
+    def with_object(self, attachment_id: str) -> Self:
         return attrs.evolve(self, attachment_id=attachment_id)
 
     def facade_arguments(self, connections: Connections) -> dict[str, Any]:
-        return _codearts_arguments(connections)
+        return {
+            "region": connections.codearts_region,
+            "endpoint": connections.codearts_endpoint,
+            "credentials": connections.credentials,
+            **connections.client_arguments(),
+        }
 
     def fallback_name(self) -> str:
         return sanitize_filename(f"attachment-{self.attachment_id}", "download")
+
+    def __str__(self) -> str:
+        parts = [self.project_id, self.issue_id, self.attachment_id]
+        return f"{self.scheme}://" + "/".join(_quote(p) for p in parts if p is not None)
+
+
+@attrs.frozen
+class ScrumAddress(_WorkItemAddress):
+    """``scrum://PROJECT/ISSUE/ATTACHMENT_ID`` (an attachment) or ``scrum://PROJECT/ISSUE``."""
+
+    scheme: ClassVar[str] = "scrum"
+    limit_name: ClassVar[str | None] = "SCRUM_MAX_BYTES"
 
     def stream(self, facade: Any, options: StreamOptions) -> Any:
         return facade.scrum.stream(self.project_id, self.issue_id, self.attachment_id, options)
@@ -244,28 +261,13 @@ class ScrumAddress(_ServiceAddressBase):
     def created(self, result: Any) -> ScrumAddress:
         return self.with_object(str(result.id))
 
-    def __str__(self) -> str:
-        parts = [self.project_id, self.issue_id, self.attachment_id]
-        return "scrum://" + "/".join(_quote(p) for p in parts if p is not None)
-
 
 @attrs.frozen
-class IpdAddress(_ServiceAddressBase):
+class IpdAddress(_WorkItemAddress):
     """``ipd://PROJECT/ISSUE/ATTACHMENT_ID`` (an attachment) or ``ipd://PROJECT/ISSUE``."""
 
-    service: ClassVar[str] = "codearts-req"
+    scheme: ClassVar[str] = "ipd"
     limit_name: ClassVar[str | None] = "IPD_MAX_BYTES"
-
-    project_id: str
-    issue_id: str
-    attachment_id: str | None = None
-
-    @property
-    def is_object(self) -> bool:
-        return self.attachment_id is not None
-
-    def with_object(self, attachment_id: str) -> IpdAddress:
-        return attrs.evolve(self, attachment_id=attachment_id)
 
     @property
     def listable(self) -> bool:
@@ -289,12 +291,6 @@ class IpdAddress(_ServiceAddressBase):
             for item in unique_names(entries)
         ]  # fmt: skip
 
-    def facade_arguments(self, connections: Connections) -> dict[str, Any]:
-        return _codearts_arguments(connections)
-
-    def fallback_name(self) -> str:
-        return sanitize_filename(f"attachment-{self.attachment_id}", "download")
-
     def stream(self, facade: Any, options: StreamOptions) -> Any:
         return facade.ipd.stream(self.project_id, self.attachment_id, options)
 
@@ -308,10 +304,6 @@ class IpdAddress(_ServiceAddressBase):
         items = result.result or []
         # The IPD answer lists what it stored; without an id only the work item can be named.
         return self.with_object(str(items[0].id)) if items else self
-
-    def __str__(self) -> str:
-        parts = [self.project_id, self.issue_id, self.attachment_id]
-        return "ipd://" + "/".join(_quote(p) for p in parts if p is not None)
 
 
 @attrs.frozen
@@ -444,15 +436,6 @@ class WorldServerAddress(_ServiceAddressBase):
         if query:
             text += "?" + urllib.parse.urlencode(query, quote_via=urllib.parse.quote)
         return text
-
-
-def _codearts_arguments(connections: Connections) -> dict[str, Any]:
-    return {
-        "region": connections.codearts_region,
-        "endpoint": connections.codearts_endpoint,
-        "credentials": connections.credentials,
-        **connections.client_arguments(),
-    }
 
 
 ServiceAddress = ScrumAddress | IpdAddress | CocAddress | WorldServerAddress

@@ -351,3 +351,19 @@ def test_a_full_disk_stops_the_run_with_nothing_half_written(
         "doc-02.bin",
         "doc-03.bin",
     ]
+
+
+def test_a_source_changed_to_the_same_size_is_copied_again(
+    mock: MockServer, tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "notes.txt").write_bytes(b"version 1")
+    connections = attachkit.Connections(
+        codearts_endpoint=mock.base_url, credentials=mock.credentials
+    )
+    attachkit.sync(str(src), OTHER, connections=connections)
+    (src / "notes.txt").write_bytes(b"version 2")  # a new version of the same size,
+    os.utime(src / "notes.txt", ns=(1, 1))  # surely with another modification time
+    report = attachkit.sync(str(src), OTHER, connections=connections)
+    assert [item.status for item in report.items] == ["copied"]

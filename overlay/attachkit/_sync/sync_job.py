@@ -45,11 +45,13 @@ from attachkit.errors import AttachkitError, ValidationError
 from attachkit.ledger import Ledger, LedgerEntry, default_ledger_path
 from attachkit.options import DownloadOptions, StreamOptions, UploadOptions
 from attachkit.sync_plan import (
+    Action,
     CheckItem,
     CheckReport,
     RateGate,
     Shard,
     SourceObject,
+    Status,
     SyncItem,
     SyncReport,
     parse_manifest,
@@ -289,8 +291,8 @@ def _plan_one(
     present: dict[str, _Present],
     resend_uncertain: bool,
 ) -> SyncItem:
-    def item(action: str, status: str, reason: str) -> SyncItem:
-        return SyncItem(obj.address, obj.name, obj.size, action, status, reason)  # type: ignore[arg-type]
+    def item(action: Action, status: Status, reason: str) -> SyncItem:
+        return SyncItem(obj.address, obj.name, obj.size, action, status, reason)
 
     found = present.get(obj.name or "") if obj.name is not None else None
     same_size = found is not None and (obj.size is None or found.size == obj.size)
@@ -304,7 +306,9 @@ def _plan_one(
             "an earlier run was cut during this upload and the destination cannot be listed: "
             "check it, then rerun with --resend-uncertain to send it again",
         )  # fmt: skip
-    elif same_size and found is not None:
+    elif same_size and (entry is None or not entry.done):
+        # There already, and no record of a copy of an older version: an upload a cut run made
+        # but did not record, or a copy made before this ledger existed.
         return item("skip", "skipped", _ADOPTED)
     if obj.name is not None:
         try:

@@ -125,7 +125,8 @@ def sync(
         if dry_run:
             for item in planned:
                 _emit(on_event, "plan", item)
-            return SyncReport(tuple(planned), dry_run=True, ledger=str(ledger_path))
+            kept = str(ledger_path) if book is not None else None  # a dry run makes none
+            return SyncReport(tuple(planned), dry_run=True, ledger=kept)
         assert book is not None
         for item, obj in zip(planned, objects, strict=True):
             if item.reason == _ADOPTED:  # found at the destination: the ledger learns it

@@ -19,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
+import stat
 import threading
 import time
 from pathlib import Path
@@ -85,6 +86,11 @@ class Ledger:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock_file = _hold_lock(self.path)
+        try:
+            _refuse_links(self.path)
+        except ConfigurationError:
+            self._lock_file.close()
+            raise
         try:
             # One connection for the run; the lock below serialises the threads of a sync twin.
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -169,6 +175,21 @@ class Ledger:
     def _write(self, statement: str, values: tuple[object, ...]) -> None:
         with self._mutex:
             self._db.execute(statement, values)  # autocommit: one transaction per row
+
+
+def _refuse_links(path: Path) -> None:
+    """A ledger beside a destination lives in shared ground: SQLite would follow a link
+    planted at its name (or its journal's) and write where it points, so none may be there."""
+    for name in (path.name, path.name + "-wal", path.name + "-shm", path.name + "-journal"):
+        try:
+            status = os.lstat(path.with_name(name))
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(status.st_mode):
+            raise ConfigurationError(
+                f"{path.with_name(name)} is not a regular file (a link, say); "
+                "remove it or choose another --ledger"
+            )
 
 
 def _hold_lock(path: Path) -> _Descriptor:

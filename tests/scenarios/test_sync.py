@@ -367,3 +367,24 @@ def test_a_source_changed_to_the_same_size_is_copied_again(
     os.utime(src / "notes.txt", ns=(1, 1))  # surely with another modification time
     report = attachkit.sync(str(src), OTHER, connections=connections)
     assert [item.status for item in report.items] == ["copied"]
+
+
+def test_a_link_planted_at_the_ledger_name_is_refused_and_its_target_untouched(
+    tmp_path: Path,
+) -> None:
+    from attachkit.errors import ConfigurationError
+    from attachkit.ledger import Ledger
+
+    victim = tmp_path / "victim.conf"
+    victim.write_bytes(b"precious")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".attachkit-ledger.sqlite").symlink_to(victim)
+    with pytest.raises(ConfigurationError, match="not a regular file"):
+        Ledger(out / ".attachkit-ledger.sqlite")
+    assert victim.read_bytes() == b"precious"
+    (out / ".attachkit-ledger.sqlite").unlink()
+    (out / ".attachkit-ledger.sqlite-wal").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(ConfigurationError, match="-wal is not a regular file"):
+        Ledger(out / ".attachkit-ledger.sqlite")
+    assert not (tmp_path / "elsewhere").exists()

@@ -20,6 +20,7 @@ import httpcore
 import httpx
 
 from attachkit._transports import connection_limits
+from attachkit._transports.asyncio_backend import AsyncioBackend
 from attachkit._transports.pool import ShardedAsyncTransport
 
 _T = TypeVar("_T")
@@ -55,8 +56,8 @@ def read_chunk(file: BinaryIO, size: int) -> bytes:
 
 
 def async_network_backend() -> httpcore.AsyncNetworkBackend:
-    """httpcore's anyio backend: asyncio, and trio through anyio."""
-    return httpcore.AnyIOBackend()
+    """asyncio's sockets driven directly (``_transports.asyncio_backend``); trio through anyio."""
+    return AsyncioBackend()
 
 
 def network_backend() -> httpcore.NetworkBackend:

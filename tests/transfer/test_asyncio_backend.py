@@ -1,0 +1,160 @@
+"""The async facades' network backend (attachkit._transports.asyncio_backend): plain and TLS
+connections on asyncio's own sockets, reused while alive, and httpcore's errors for failures."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from attachkit._async.transport import AsyncBoundedTransport
+from attachkit._transports import connection_limits
+from tests.hostile_server import HostileServer, head
+
+BODY = b"attachkit over TLS\n"
+
+
+@contextlib.contextmanager
+def tls_server(tmp_path: Path) -> Iterator[tuple[str, ssl.SSLContext, list[int]]]:
+    """A keep-alive HTTPS server on 127.0.0.1 with a fresh self-signed certificate: its URL, a
+    client context trusting only that certificate, and the number of requests per connection."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
+    stopping = threading.Event()
+    per_connection: list[int] = []
+
+    def serve(raw: socket.socket) -> None:
+        with contextlib.suppress(OSError), server_context.wrap_socket(raw, server_side=True) as tls:
+            tls.settimeout(5)
+            per_connection.append(0)
+            buffered = b""
+            while not stopping.is_set():
+                while b"\r\n\r\n" not in buffered:
+                    data = tls.recv(65536)
+                    if not data:
+                        return
+                    buffered += data
+                _, _, buffered = buffered.partition(b"\r\n\r\n")
+                per_connection[-1] += 1
+                tls.sendall(head("200 OK", content_length=len(BODY)) + BODY)
+
+    def accept() -> None:
+        threads = []
+        while not stopping.is_set():
+            try:
+                raw, _ = listener.accept()
+            except TimeoutError:
+                continue
+            thread = threading.Thread(target=serve, args=(raw,), daemon=True)
+            threads.append(thread)
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=10)
+
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
+    client_context = ssl.create_default_context(cafile=str(cert))
+    try:
+        url = f"https://127.0.0.1:{listener.getsockname()[1]}/file.bin"
+        yield url, client_context, per_connection
+    finally:
+        stopping.set()
+        acceptor.join(timeout=10)
+        listener.close()
+
+
+def test_https_answers_come_over_one_reused_tls_connection(tmp_path: Path) -> None:
+    async def main(url: str, context: ssl.SSLContext) -> list[bytes]:
+        transport = AsyncBoundedTransport(connection_limits(4), ssl_context=context)
+        async with httpx.AsyncClient(transport=transport) as client:
+            return [(await client.get(url)).content for _ in range(3)]
+
+    with tls_server(tmp_path) as (url, context, per_connection):
+        assert asyncio.run(main(url, context)) == [BODY] * 3
+    assert per_connection == [3]
+
+
+def test_a_certificate_the_client_does_not_trust_is_a_connect_error(tmp_path: Path) -> None:
+    async def main(url: str) -> None:
+        transport = AsyncBoundedTransport(connection_limits(4))  # the system's roots only
+        async with httpx.AsyncClient(transport=transport) as client:
+            await client.get(url)
+
+    with tls_server(tmp_path) as (url, _, _), pytest.raises(httpx.ConnectError):
+        asyncio.run(main(url))
+
+
+def test_a_refused_connection_is_a_connect_error() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+    # Closed again: nothing listens on the port now.
+
+    async def main() -> None:
+        async with httpx.AsyncClient(
+            transport=AsyncBoundedTransport(connection_limits(4))
+        ) as client:
+            await client.get(f"http://127.0.0.1:{port}/")
+
+    with pytest.raises(httpx.ConnectError):
+        asyncio.run(main())
+
+
+def test_a_server_that_never_answers_is_a_read_timeout() -> None:
+    stop = threading.Event()
+
+    def silent(connection: socket.socket, request: bytes, number: int) -> None:
+        stop.wait(5)
+
+    async def main(url: str) -> None:
+        async with httpx.AsyncClient(
+            transport=AsyncBoundedTransport(connection_limits(4)), timeout=0.2
+        ) as client:
+            await client.get(url)
+
+    with HostileServer(silent) as server:
+        try:
+            with pytest.raises(httpx.ReadTimeout):
+                asyncio.run(main(server.url))
+        finally:
+            stop.set()
+
+
+def test_a_connection_the_server_closed_while_idle_is_not_reused() -> None:
+    """The hostile server closes each connection after one answer; the second request must
+    notice (httpcore asks the stream ``is_readable``) and open a new one, not fail."""
+
+    def once(connection: socket.socket, request: bytes, number: int) -> None:
+        connection.sendall(head("200 OK", content_length=2) + b"ok")
+
+    async def main(url: str) -> list[bytes]:
+        async with httpx.AsyncClient(
+            transport=AsyncBoundedTransport(connection_limits(4))
+        ) as client:
+            first = (await client.get(url)).content
+            await asyncio.sleep(0.1)  # the server's close arrives
+            return [first, (await client.get(url)).content]
+
+    with HostileServer(once) as server:
+        assert asyncio.run(main(server.url)) == [b"ok", b"ok"]
+        assert len(server.requests) == 2

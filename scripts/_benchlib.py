@@ -60,7 +60,8 @@ for line in sys.stdin:
     signal.alarm(0)
     print(json.dumps({"status": os.waitstatus_to_exitcode(status), "wall_s": wall,
                       "user_s": usage.ru_utime, "sys_s": usage.ru_stime,
-                      "maxrss_kib": usage.ru_maxrss}), flush=True)
+                      "maxrss_kib": usage.ru_maxrss, "minflt": usage.ru_minflt,
+                      "majflt": usage.ru_majflt}), flush=True)
 """
 
 _launcher: subprocess.Popen[str] | None = None
@@ -101,7 +102,8 @@ def measure(
     capture: bool = False,
     timeout: float | None = None,
 ) -> dict[str, Any]:
-    """Run ``argv`` to completion; its wall time, CPU seconds and peak RSS (and stdout if asked).
+    """Run ``argv`` to completion; its wall time, CPU seconds, peak RSS and page faults (and
+    stdout if asked).
 
     ``wait4`` reports the child's own rusage: ``ru_maxrss`` is the peak resident set of that
     process (KiB on Linux), not of this one.
@@ -124,6 +126,10 @@ def measure(
         "user_s": answer["user_s"],
         "sys_s": answer["sys_s"],
         "peak_rss_mib": answer["maxrss_kib"] / 1024,  # Linux reports KiB
+        # Page faults of that process: a minor one maps a page (a fresh buffer touched for the
+        # first time), a major one also waits for the disk.
+        "minflt": answer["minflt"],
+        "majflt": answer["majflt"],
     }
     if capture:
         result["stdout"] = out

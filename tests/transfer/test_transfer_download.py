@@ -178,8 +178,8 @@ def _leftovers(directory: Path) -> list[str]:
 def test_a_small_body_creates_its_file_only_when_complete(
     server: tuple[str, Behaviour], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: bool
 ) -> None:
-    # One file creation, write and rename at the end (off the event loop in the async twin);
-    # a large body goes to its temporary file as it arrives.
+    # One file creation, write and rename at the end; a large body goes to its temporary file
+    # as it arrives.
     monkeypatch.setattr(_sinks, "_HELD_BYTES", 2 * len(CONTENT) if held else 1024)
     url, _ = server
     seen_during: list[list[str]] = []
@@ -337,6 +337,32 @@ def test_resume_after_cut_uses_range_and_if_range(
     assert ranges == [(None, None), ("bytes=100000-", '"v1"'), ("bytes=400000-", '"v1"')]
     assert len(sleeps) == 2
     assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("durable", [False, True], ids=["no fsync: on the loop", "fsync: off it"])
+def test_async_commit_of_a_small_body_stays_on_the_loop_unless_it_fsyncs(
+    server: tuple[str, Behaviour], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, durable: bool
+) -> None:
+    """A held small body's commit (create, write, rename) costs less than a thread hop; an
+    fsync can take any time, so a durable commit leaves the event loop's thread."""
+    monkeypatch.setattr(_sinks, "_HELD_BYTES", 2 * len(CONTENT))
+    url, _ = server
+    threads: list[threading.Thread] = []
+    commit = _sinks.FileSink.commit
+
+    def recording_commit(self: Any) -> Path:
+        threads.append(threading.current_thread())
+        return commit(self)
+
+    monkeypatch.setattr(_sinks.FileSink, "commit", recording_commit)
+
+    async def main() -> DownloadResult:
+        async with httpx.AsyncClient() as client:
+            return await async_download(client, _get(url), tmp_path / "a.bin", durable=durable)
+
+    assert _saved(asyncio.run(main())) == CONTENT
+    assert len(threads) == 1
+    assert (threads[0] is threading.main_thread()) is not durable
 
 
 def test_async_resume_after_cut(server: tuple[str, Behaviour], tmp_path: Path, engine: str) -> None:

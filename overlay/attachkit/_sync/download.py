@@ -4,7 +4,7 @@
 ``download`` writes through a ``sinks.Writer``: a small body is hashed (when asked) and
 written from the caller's thread or event loop (a page-cache write of a few KiB takes
 microseconds, less than a thread hop), a large one from the download's worker thread; the final
-commit (rename, and the fsync when ``durable=True``) runs off the event loop.
+commit runs off the event loop unless it is a small held body's without fsync.
 """
 
 from __future__ import annotations
@@ -163,7 +163,9 @@ def download(
                     sink.write(chunk)
         finally:
             chunks.close()
-        path = run_blocking(sink.commit)
+        # A held small body is written and renamed in place (``Writer.brief_commit``: cheaper
+        # than a thread hop); a large one's last writes, an fsync, off the event loop.
+        path = sink.commit() if sink.brief_commit else run_blocking(sink.commit)
     except BaseException as error:
         sink.discard()
         state.done(error)

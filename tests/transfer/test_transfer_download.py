@@ -888,3 +888,93 @@ def test_an_unknown_checksum_is_refused_before_sending(
     with httpx.Client() as client, pytest.raises(ValueError, match="checksum"):
         download(client, _get(url), tmp_path / "out.bin", checksum="md5")
     assert behaviour.requests == [] and list(tmp_path.iterdir()) == []
+
+
+# --- a large body's reused receive buffers (fast_read.Ring) ------------------------------------
+
+
+@pytest.fixture
+def small_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The direct path with 4 KiB reads (hundreds of turns of the ring while the worker thread
+    hashes and writes behind); the number of rings made is recorded."""
+    if not _fast_read.ENABLED:
+        pytest.skip("the direct read path is off outside its measured httpcore/h11 versions")
+    monkeypatch.setattr(_fast_read, "DIRECT_BYTES", 0)
+    monkeypatch.setattr(_fast_read, "READ_SIZE", 4096)
+    monkeypatch.setattr(_sinks, "_BACKGROUND_BYTES", 0)
+    rings: list[int] = []
+    ring_init = _fast_read.Ring.__init__
+
+    def counting_init(self: Any, count: int, size: int = 4096) -> None:
+        rings.append(count)
+        ring_init(self, count, size)
+
+    monkeypatch.setattr(_fast_read.Ring, "__init__", counting_init)
+    return rings
+
+
+@pytest.mark.parametrize(
+    "asynchronous", [False, True], ids=["sync: fresh bytes", "async: reused buffers"]
+)
+def test_a_large_body_read_into_reused_buffers_is_written_whole(
+    server: tuple[str, Behaviour], tmp_path: Path, small_reads: list[int], asynchronous: bool
+) -> None:
+    from attachkit._async.transport import AsyncBoundedTransport
+    from attachkit._transports import connection_limits
+
+    url, behaviour = server
+    behaviour.cuts = [300_001]  # and resumed: the ring goes on across attempts
+
+    async def fetch_async() -> DownloadResult:
+        transport = AsyncBoundedTransport(connection_limits(4))  # the facades' backend
+        async with httpx.AsyncClient(transport=transport) as client:
+            return await async_download(
+                client, _get(url), tmp_path / "a.bin", checksum="sha256", policy=_policy()
+            )
+
+    if asynchronous:
+        got = asyncio.run(fetch_async())
+    else:
+        with httpx.Client() as client:
+            got = download(
+                client, _get(url), tmp_path / "a.bin", checksum="sha256", policy=_policy()
+            )
+    assert _saved(got) == CONTENT
+    assert got.sha256 == hashlib.sha256(CONTENT).hexdigest()
+    if asynchronous:
+        assert small_reads and all(count > 4 for count in small_reads)  # queue + worker + one
+    else:
+        assert small_reads == []  # measured slower with the sync client's socket
+
+
+def test_a_callers_file_object_never_gets_a_reused_buffer(
+    server: tuple[str, Behaviour], small_reads: list[int]
+) -> None:
+    """A file object may keep what it is given (this one keeps every chunk): its chunks are
+    fresh bytes, never views of a buffer the next read overwrites."""
+    url, _ = server
+
+    class Keeper(io.RawIOBase):
+        def __init__(self) -> None:
+            self.kept: list[Any] = []
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, chunk: Any) -> int:
+            self.kept.append(chunk)
+            return len(chunk)
+
+    from attachkit._async.transport import AsyncBoundedTransport
+    from attachkit._transports import connection_limits
+
+    keeper = Keeper()
+
+    async def main() -> None:
+        transport = AsyncBoundedTransport(connection_limits(4))  # the facades' backend
+        async with httpx.AsyncClient(transport=transport) as client:
+            await async_download(client, _get(url), keeper, policy=_policy())
+
+    asyncio.run(main())
+    assert b"".join(bytes(chunk) for chunk in keeper.kept) == CONTENT
+    assert small_reads == []

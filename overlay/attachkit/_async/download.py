@@ -21,16 +21,18 @@ from attachkit.transfer import deadlines
 from attachkit.transfer.http_errors import ErrorParser, api_error_from
 from attachkit.transfer.resume import Attempts, ResumeState
 from attachkit.transfer.retry import RetryPolicy, RetryState
-from attachkit.transfer.sinks import Writer, make_sink
+from attachkit.transfer.sinks import Chunk, Writer, make_sink
 from attachkit.transfer.types import Destination, DownloadResult, LowSpeedLimit, StreamInfo
 
 __all__ = ["AsyncDownloadStream", "async_download", "async_stream"]
 
 
-async def _async_body(response: httpx.Response) -> AsyncIterator[bytes]:
+async def _async_body(response: httpx.Response, held_chunks: int | None) -> AsyncIterator[Chunk]:
     """The body as it arrives: raw bytes (``iter_raw``: never decoded, no re-chunking copies),
-    read past h11 where ``_fast_read`` allows it. Its pace is ``ResumeState``'s low-speed
-    limit, not the one for answers read whole (``deadlines``)."""
+    read past h11 where ``_fast_read`` allows it, into reused buffers when the receiver keeps
+    at most ``held_chunks`` of them (None: it may keep any, so every chunk is fresh bytes).
+    Its pace is ``ResumeState``'s low-speed limit, not the one for answers read whole
+    (``deadlines``)."""
     deadlines.paced_elsewhere(response)
     if response.is_stream_consumed:  # a transport that answered from memory (MockTransport)
         yield response.content
@@ -38,26 +40,36 @@ async def _async_body(response: httpx.Response) -> AsyncIterator[bytes]:
     _fast_read.tune_read_size(response)
     direct = _fast_read.direct_reader(response)
     if direct is not None:
-        async for chunk in _async_direct_body(direct):
+        ring = None
+        if held_chunks is not None and direct.can_read_into:
+            ring = _fast_read.Ring(held_chunks + 1)
+        async for chunk in _async_direct_body(direct, ring):
             yield chunk
         return
     async for chunk in response.aiter_raw():
         yield chunk
 
 
-async def _async_direct_body(direct: _fast_read.Direct) -> AsyncIterator[bytes]:
+async def _async_direct_body(
+    direct: _fast_read.Direct, ring: _fast_read.Ring | None
+) -> AsyncIterator[Chunk]:
     received = 0
     for data in direct.buffered():
         received += len(data)
         yield data
     while received < direct.length:
+        wanted = min(_fast_read.READ_SIZE, direct.length - received)
+        chunk: Chunk
         with _fast_read.read_errors():
-            wanted = min(_fast_read.READ_SIZE, direct.length - received)
-            data = await direct.network.read(wanted, direct.timeout)
-        if not data:
+            if ring is None:
+                chunk = await direct.network.read(wanted, direct.timeout)
+            else:
+                buffer = ring.next()[:wanted]
+                chunk = buffer[: await direct.async_read_into(buffer)]
+        if not chunk:
             raise _fast_read.short_body(received, direct.length)
-        received += len(data)
-        yield data
+        received += len(chunk)
+        yield chunk
 
 
 async def _async_chunks(
@@ -67,7 +79,8 @@ async def _async_chunks(
     retry: RetryState,
     parser: ErrorParser,
     service: str | None,
-) -> AsyncGenerator[bytes, None]:
+    held_chunks: int | None = None,
+) -> AsyncGenerator[Chunk, None]:
     attempts = Attempts(request)
     while True:
         try:
@@ -94,7 +107,7 @@ async def _async_chunks(
             else:
                 yield b""  # the head of a usable answer is in (see AsyncDownloadStream.start)
                 try:
-                    async for raw in _async_body(response):
+                    async for raw in _async_body(response, held_chunks):
                         data = state.take(raw)
                         if data:
                             yield data
@@ -155,7 +168,9 @@ async def async_download(
             kept = await async_run_blocking(lambda: sink.resume_kept(str(request.url)))
             if kept is not None:
                 state.continue_from(*kept)
-        chunks = _async_chunks(client, request, state, retry, error_parser, service)
+        chunks = _async_chunks(
+            client, request, state, retry, error_parser, service, sink.held_chunks
+        )
         try:
             async for chunk in chunks:
                 if chunk:
@@ -207,7 +222,7 @@ class AsyncDownloadStream:
     the headers with the body. Close it (``aclose()``, or ``async with``) when stopping early.
     """
 
-    def __init__(self, chunks: AsyncGenerator[bytes, None], state: ResumeState) -> None:
+    def __init__(self, chunks: AsyncGenerator[Chunk, None], state: ResumeState) -> None:
         self._chunks = chunks
         self._state = state
         self._info: StreamInfo | None = None
@@ -237,7 +252,8 @@ class AsyncDownloadStream:
             while True:
                 chunk = await anext(self._chunks)
                 if chunk:
-                    return chunk
+                    # Never a reused buffer here (no ``held_chunks``): the caller keeps it.
+                    return chunk if isinstance(chunk, bytes) else bytes(chunk)
         except StopAsyncIteration:
             self._state.done(None)
             raise

@@ -22,16 +22,18 @@ from attachkit.transfer import deadlines
 from attachkit.transfer.http_errors import ErrorParser, api_error_from
 from attachkit.transfer.resume import Attempts, ResumeState
 from attachkit.transfer.retry import RetryPolicy, RetryState
-from attachkit.transfer.sinks import Writer, make_sink
+from attachkit.transfer.sinks import Chunk, Writer, make_sink
 from attachkit.transfer.types import Destination, DownloadResult, LowSpeedLimit, StreamInfo
 
 __all__ = ["DownloadStream", "download", "stream"]
 
 
-def _body(response: httpx.Response) -> Iterator[bytes]:
+def _body(response: httpx.Response, held_chunks: int | None) -> Iterator[Chunk]:
     """The body as it arrives: raw bytes (``iter_raw``: never decoded, no re-chunking copies),
-    read past h11 where ``_fast_read`` allows it. Its pace is ``ResumeState``'s low-speed
-    limit, not the one for answers read whole (``deadlines``)."""
+    read past h11 where ``_fast_read`` allows it, into reused buffers when the receiver keeps
+    at most ``held_chunks`` of them (None: it may keep any, so every chunk is fresh bytes).
+    Its pace is ``ResumeState``'s low-speed limit, not the one for answers read whole
+    (``deadlines``)."""
     deadlines.paced_elsewhere(response)
     if response.is_stream_consumed:  # a transport that answered from memory (MockTransport)
         yield response.content
@@ -39,26 +41,34 @@ def _body(response: httpx.Response) -> Iterator[bytes]:
     _fast_read.tune_read_size(response)
     direct = _fast_read.direct_reader(response)
     if direct is not None:
-        for chunk in _direct_body(direct):
+        ring = None
+        if held_chunks is not None and direct.can_read_into:
+            ring = _fast_read.Ring(held_chunks + 1)
+        for chunk in _direct_body(direct, ring):
             yield chunk
         return
     for chunk in response.iter_raw():
         yield chunk
 
 
-def _direct_body(direct: _fast_read.Direct) -> Iterator[bytes]:
+def _direct_body(direct: _fast_read.Direct, ring: _fast_read.Ring | None) -> Iterator[Chunk]:
     received = 0
     for data in direct.buffered():
         received += len(data)
         yield data
     while received < direct.length:
+        wanted = min(_fast_read.READ_SIZE, direct.length - received)
+        chunk: Chunk
         with _fast_read.read_errors():
-            wanted = min(_fast_read.READ_SIZE, direct.length - received)
-            data = direct.network.read(wanted, direct.timeout)
-        if not data:
+            if ring is None:
+                chunk = direct.network.read(wanted, direct.timeout)
+            else:
+                buffer = ring.next()[:wanted]
+                chunk = buffer[: direct.read_into(buffer)]
+        if not chunk:
             raise _fast_read.short_body(received, direct.length)
-        received += len(data)
-        yield data
+        received += len(chunk)
+        yield chunk
 
 
 def _chunks(
@@ -68,7 +78,8 @@ def _chunks(
     retry: RetryState,
     parser: ErrorParser,
     service: str | None,
-) -> Generator[bytes, None]:
+    held_chunks: int | None = None,
+) -> Generator[Chunk, None]:
     attempts = Attempts(request)
     while True:
         try:
@@ -95,7 +106,7 @@ def _chunks(
             else:
                 yield b""  # the head of a usable answer is in (see DownloadStream.start)
                 try:
-                    for raw in _body(response):
+                    for raw in _body(response, held_chunks):
                         data = state.take(raw)
                         if data:
                             yield data
@@ -156,7 +167,7 @@ def download(
             kept = run_blocking(lambda: sink.resume_kept(str(request.url)))
             if kept is not None:
                 state.continue_from(*kept)
-        chunks = _chunks(client, request, state, retry, error_parser, service)
+        chunks = _chunks(client, request, state, retry, error_parser, service, sink.held_chunks)
         try:
             for chunk in chunks:
                 if chunk:
@@ -206,7 +217,7 @@ class DownloadStream:
     the headers with the body. Close it (``close()``, or ``with``) when stopping early.
     """
 
-    def __init__(self, chunks: Generator[bytes, None], state: ResumeState) -> None:
+    def __init__(self, chunks: Generator[Chunk, None], state: ResumeState) -> None:
         self._chunks = chunks
         self._state = state
         self._info: StreamInfo | None = None
@@ -236,7 +247,8 @@ class DownloadStream:
             while True:
                 chunk = next(self._chunks)
                 if chunk:
-                    return chunk
+                    # Never a reused buffer here (no ``held_chunks``): the caller keeps it.
+                    return chunk if isinstance(chunk, bytes) else bytes(chunk)
         except StopIteration:
             self._state.done(None)
             raise

@@ -123,6 +123,12 @@ class _SocketStream(httpcore.AsyncNetworkStream):
             async with asyncio.timeout(timeout):
                 return await self._loop.sock_recv(self._sock, max_bytes)
 
+    async def read_into(self, buffer: memoryview, timeout: float | None = None) -> int:
+        """Fill ``buffer`` (a large download's reused buffers, ``fast_read.Ring``)."""
+        with _mapped(httpcore.ReadTimeout, httpcore.ReadError):
+            async with asyncio.timeout(timeout):
+                return await self._loop.sock_recv_into(self._sock, buffer)
+
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if not buffer:
             return

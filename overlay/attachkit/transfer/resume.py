@@ -25,7 +25,7 @@ from .filenames import filename_from_content_disposition, sanitize_filename
 from .types import DownloadResult, LowSpeedLimit, Progress, StreamInfo, progress_events
 
 if TYPE_CHECKING:
-    from .sinks import Writer
+    from .sinks import Chunk, Writer
 
 __all__ = [
     "ResumeState",
@@ -162,7 +162,7 @@ class ResumeState:
         self.etag = headers.get("etag")
         self.validator = partials.if_range_validator(self.etag, headers.get("last-modified"))
 
-    def take(self, chunk: bytes) -> bytes:
+    def take(self, chunk: Chunk) -> Chunk:
         """Account for one chunk of body; returns the part to hand on (maybe empty)."""
         if self.skip:
             if len(chunk) <= self.skip:

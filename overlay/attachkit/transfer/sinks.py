@@ -54,6 +54,7 @@ _HELD_BYTES = 256 * 1024
 _new_hash = hashlib.sha256
 _HASH_READ_BYTES = 1024 * 1024
 _P = ParamSpec("_P")
+Chunk = bytes | memoryview  # a reused receive buffer's part (``fast_read.Ring``), or bytes
 _R = TypeVar("_R")
 
 
@@ -238,7 +239,7 @@ class FileSink:
         ).write(partials.sidecar_path(self.target))
 
     @_file_work
-    def write(self, chunk: bytes) -> None:
+    def write(self, chunk: Chunk) -> None:
         if self._held is not None:
             self._held += chunk
             if len(self._held) <= _HELD_BYTES:
@@ -375,7 +376,7 @@ class FileObjectSink:
     def open(self, response: httpx.Response, total: int | None) -> None:
         pass
 
-    def write(self, chunk: bytes) -> None:
+    def write(self, chunk: Chunk) -> None:
         with local_file_errors(str(getattr(self.file, "name", "the destination file object"))):
             self.file.write(chunk)
 
@@ -423,7 +424,7 @@ class Writer:
             raise ValueError(f"checksum must be None or 'sha256', not {checksum!r}")
         self.sink = sink
         self._hasher = _new_hash() if checksum else None
-        self._queue: queue.Queue[bytes | None] | None = None
+        self._queue: queue.Queue[Chunk | None] | None = None
         self._worker: threading.Thread | None = None
         self._failure: BaseException | None = None
         self._abandoned = False
@@ -431,6 +432,13 @@ class Writer:
     @property
     def restartable(self) -> bool:
         return self.sink.restartable
+
+    @property
+    def held_chunks(self) -> int | None:
+        """How many chunks already handed to ``write`` it may still read: the queue and the
+        one its worker is on. None when the sink is a caller's file object, which may keep
+        what it was given: its chunks are never reused buffers (``fast_read.Ring``)."""
+        return _QUEUED_CHUNKS + 1 if isinstance(self.sink, FileSink) else None
 
     @property
     def brief_commit(self) -> bool:
@@ -462,19 +470,19 @@ class Writer:
             )
             self._worker.start()
 
-    def write(self, chunk: bytes) -> None:
+    def write(self, chunk: Chunk) -> None:
         if self._queue is None:
             self._consume(chunk)
         else:
             self._raise_failure()
             self._queue.put(chunk)
 
-    def _consume(self, chunk: bytes) -> None:
+    def _consume(self, chunk: Chunk) -> None:
         if self._hasher is not None:
             self._hasher.update(chunk)
         self.sink.write(chunk)
 
-    def _work(self, chunks: queue.Queue[bytes | None]) -> None:
+    def _work(self, chunks: queue.Queue[Chunk | None]) -> None:
         while True:
             chunk = chunks.get()
             try:

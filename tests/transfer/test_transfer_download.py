@@ -352,7 +352,8 @@ def test_async_commit_of_a_small_body_stays_on_the_loop_unless_it_fsyncs(
 
     def recording_commit(self: Any) -> Path:
         threads.append(threading.current_thread())
-        return commit(self)
+        path: Path = commit(self)
+        return path
 
     monkeypatch.setattr(_sinks.FileSink, "commit", recording_commit)
 

@@ -158,3 +158,39 @@ def test_a_connection_the_server_closed_while_idle_is_not_reused() -> None:
     with HostileServer(once) as server:
         assert asyncio.run(main(server.url)) == [b"ok", b"ok"]
         assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_a_large_body_over_tls_is_read_in_small_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, asynchronous: bool
+) -> None:
+    """A TLS read returns one record (16 KiB at most) whatever it asks for, and a sync read
+    allocates what it asks for first: the read path past h11 (fast_read) keeps TLS reads at
+    64 KiB instead of 1 MiB (which took 23 s of CPU per GiB in scripts/bench --https)."""
+    from attachkit._transports import fast_read
+
+    if not fast_read.ENABLED:
+        pytest.skip("the read path is off outside its measured httpcore/h11 versions")
+    monkeypatch.setattr(fast_read, "DIRECT_BYTES", 0)
+
+    def sizes(response: httpx.Response) -> tuple[int, int]:
+        fast_read.tune_read_size(response)
+        direct = fast_read.direct_reader(response)
+        assert direct is not None
+        return direct.read_size, fast_read._find_connection(response.stream).READ_NUM_BYTES
+
+    async def fetch_async(url: str, context: ssl.SSLContext) -> tuple[int, int]:
+        transport = AsyncBoundedTransport(connection_limits(4), ssl_context=context)
+        async with (
+            httpx.AsyncClient(transport=transport) as client,
+            client.stream("GET", url) as response,
+        ):
+            return sizes(response)
+
+    with tls_server(tmp_path) as (url, context, _):
+        if asynchronous:
+            got = asyncio.run(fetch_async(url, context))
+        else:
+            with httpx.Client(verify=context) as client, client.stream("GET", url) as response:
+                got = sizes(response)
+    assert got == (fast_read.TLS_READ_SIZE, 64 * 1024)

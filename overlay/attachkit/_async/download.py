@@ -58,7 +58,7 @@ async def _async_direct_body(
         received += len(data)
         yield data
     while received < direct.length:
-        wanted = min(_fast_read.READ_SIZE, direct.length - received)
+        wanted = min(direct.read_size, direct.length - received)
         chunk: Chunk
         with _fast_read.read_errors():
             if ring is None:

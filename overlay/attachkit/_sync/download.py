@@ -57,7 +57,7 @@ def _direct_body(direct: _fast_read.Direct, ring: _fast_read.Ring | None) -> Ite
         received += len(data)
         yield data
     while received < direct.length:
-        wanted = min(_fast_read.READ_SIZE, direct.length - received)
+        wanted = min(direct.read_size, direct.length - received)
         chunk: Chunk
         with _fast_read.read_errors():
             if ring is None:

@@ -24,7 +24,9 @@ BODY = b"attachkit over TLS\n"
 
 
 @contextlib.contextmanager
-def tls_server(tmp_path: Path) -> Iterator[tuple[str, ssl.SSLContext, list[int]]]:
+def tls_server(
+    tmp_path: Path, body: bytes = BODY
+) -> Iterator[tuple[str, ssl.SSLContext, list[int]]]:
     """A keep-alive HTTPS server on 127.0.0.1 with a fresh self-signed certificate: its URL, a
     client context trusting only that certificate, and the number of requests per connection."""
     if shutil.which("openssl") is None:
@@ -57,7 +59,7 @@ def tls_server(tmp_path: Path) -> Iterator[tuple[str, ssl.SSLContext, list[int]]
                     buffered += data
                 _, _, buffered = buffered.partition(b"\r\n\r\n")
                 per_connection[-1] += 1
-                tls.sendall(head("200 OK", content_length=len(BODY)) + BODY)
+                tls.sendall(head("200 OK", content_length=len(body)) + body)
 
     def accept() -> None:
         threads = []
@@ -194,3 +196,33 @@ def test_a_large_body_over_tls_is_read_in_small_pieces(
             with httpx.Client(verify=context) as client, client.stream("GET", url) as response:
                 got = sizes(response)
     assert got == (fast_read.TLS_READ_SIZE, 64 * 1024)
+
+
+def test_a_large_sync_download_over_tls_fills_reused_buffers_with_many_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over TLS each read returns one 16 KiB record; the sync read path past h11 gathers the
+    records already arrived into one reused 1 MiB buffer (fast_read.Direct.read_into), so the
+    writer thread is handed a few large chunks, not one per record (scripts/bench --https: 96
+    against 487 MiB/s)."""
+    from attachkit._transports import fast_read
+    from attachkit.transfer import sinks
+    from tests.engine import download
+
+    if not fast_read.ENABLED:
+        pytest.skip("the read path is off outside its measured httpcore/h11 versions")
+    monkeypatch.setattr(fast_read, "DIRECT_BYTES", 0)
+    monkeypatch.setattr(sinks, "_BACKGROUND_BYTES", 0)
+    chunks: list[int] = []
+    write = sinks.Writer.write
+
+    def counting_write(self: sinks.Writer, chunk: sinks.Chunk) -> None:
+        chunks.append(len(chunk))
+        write(self, chunk)
+
+    monkeypatch.setattr(sinks.Writer, "write", counting_write)
+    body = bytes(range(256)) * 12 * 1024  # 3 MiB
+    with tls_server(tmp_path, body) as (url, context, _), httpx.Client(verify=context) as client:
+        got = download(client, httpx.Request("GET", url), tmp_path / "out.bin")
+    assert (tmp_path / "out.bin").read_bytes() == body and got.size == len(body)
+    assert len(chunks) < len(body) // (16 * 1024) // 2  # far fewer chunks than records

@@ -58,13 +58,13 @@ async def _async_direct_body(
         received += len(data)
         yield data
     while received < direct.length:
-        wanted = min(direct.read_size, direct.length - received)
         chunk: Chunk
         with _fast_read.read_errors():
             if ring is None:
+                wanted = min(direct.read_size, direct.length - received)
                 chunk = await direct.network.read(wanted, direct.timeout)
             else:
-                buffer = ring.next()[:wanted]
+                buffer = ring.next()[: min(_fast_read.READ_SIZE, direct.length - received)]
                 chunk = buffer[: await direct.async_read_into(buffer)]
         if not chunk:
             raise _fast_read.short_body(received, direct.length)
